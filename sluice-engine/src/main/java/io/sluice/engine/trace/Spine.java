@@ -1,0 +1,160 @@
+package io.sluice.engine.trace;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.Cursor;
+import io.sluice.engine.algebra.Row;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trace: the sum of a list of immutable batches, merged LSM style.
+ *
+ * <p>Invariant: batches are held oldest first, none is empty, and after every {@link #insert}
+ * each batch is more than twice the size of the next newer one, so a spine of n entries holds
+ * O(log n) batches. Merging happens in the foreground, inside {@code insert}.
+ *
+ * <p>The batch list is replaced, never changed in place, so {@link #batches()} can be handed to a
+ * checkpoint or another thread without copying. A spine itself belongs to one thread.
+ */
+public final class Spine {
+    private List<Batch> batches = List.of();
+
+    public Spine() {
+    }
+
+    /** A spine holding exactly {@code batches} (oldest first), as captured by {@link #batches()}. */
+    public static Spine of(List<Batch> batches) {
+        Spine spine = new Spine();
+        List<Batch> kept = new ArrayList<>();
+        for (Batch batch : batches) {
+            if (!requireNonNull(batch, "batch is null").isEmpty()) {
+                kept.add(batch);
+            }
+        }
+        spine.batches = List.copyOf(kept);
+        return spine;
+    }
+
+    /** Adds {@code batch} to the trace, then merges the newest batches while they are of similar size. */
+    public void insert(Batch batch) {
+        requireNonNull(batch, "batch is null");
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Batch> next = new ArrayList<>(batches.size() + 1);
+        next.addAll(batches);
+        next.add(batch);
+        while (next.size() >= 2) {
+            int n = next.size();
+            Batch older = next.get(n - 2);
+            Batch newer = next.get(n - 1);
+            if (older.size() > 2L * newer.size()) {
+                break;
+            }
+            next.remove(n - 1);
+            next.remove(n - 2);
+            Batch merged = older.plus(newer);
+            if (!merged.isEmpty()) {
+                next.add(merged);
+            }
+        }
+        batches = List.copyOf(next);
+    }
+
+    /** The batches of the trace, oldest first; an immutable list of immutable batches. */
+    public List<Batch> batches() {
+        return batches;
+    }
+
+    public boolean isEmpty() {
+        return batches.isEmpty();
+    }
+
+    /** The number of stored entries, before cancelling entries of different batches. */
+    public long entryCount() {
+        long n = 0;
+        for (Batch batch : batches) {
+            n += batch.size();
+        }
+        return n;
+    }
+
+    /** A cursor over the sum of all batches: weights of equal (key, value) added, zeros skipped. */
+    public Cursor cursor() {
+        List<Batch> snapshot = batches;
+        if (snapshot.size() == 1) {
+            return snapshot.get(0).cursor();
+        }
+        return new MergingCursor(snapshot);
+    }
+
+    /** The whole trace as one consolidated batch. */
+    public Batch consolidated() {
+        return consolidate(batches);
+    }
+
+    /** The sum of {@code batches} as one consolidated batch. */
+    public static Batch consolidate(List<Batch> batches) {
+        Batch sum = Batch.empty();
+        for (Batch batch : batches) {
+            sum = sum.plus(batch);
+        }
+        return sum;
+    }
+
+    /** Visits every (value, weight) of {@code key}, consolidated across batches, in value order. */
+    public void lookup(Row key, ValueConsumer consumer) {
+        requireNonNull(key, "key is null");
+        List<Batch> snapshot = batches;
+        Batch only = null;
+        int onlyStart = -1;
+        int hits = 0;
+        for (Batch batch : snapshot) {
+            int i = batch.lowerBound(key, 0);
+            if (i < batch.size() && batch.key(i).equals(key)) {
+                hits++;
+                only = batch;
+                onlyStart = i;
+            }
+        }
+        if (hits == 0) {
+            return;
+        }
+        if (hits == 1) {
+            for (int i = onlyStart; i < only.size() && only.key(i).equals(key); i++) {
+                consumer.accept(only.val(i), only.weight(i));
+            }
+            return;
+        }
+        Batch.Builder builder = Batch.builder();
+        for (Batch batch : snapshot) {
+            for (int i = batch.lowerBound(key, 0); i < batch.size() && batch.key(i).equals(key); i++) {
+                builder.add(key, batch.val(i), batch.weight(i));
+            }
+        }
+        Batch merged = builder.build();
+        for (int i = 0; i < merged.size(); i++) {
+            consumer.accept(merged.val(i), merged.weight(i));
+        }
+    }
+
+    /** The single value of {@code key} with weight 1, or null if the key is absent; for traces that map keys to one row. */
+    public Row lookupOne(Row key) {
+        Row[] found = new Row[1];
+        lookup(key, (val, weight) -> {
+            if (weight != 1 || found[0] != null) {
+                throw new IllegalStateException("key " + key + " does not map to one value: " + val + " x" + weight);
+            }
+            found[0] = val;
+        });
+        return found[0];
+    }
+
+    /** Receives the values of one key. */
+    @FunctionalInterface
+    public interface ValueConsumer {
+        void accept(Row val, long weight);
+    }
+}
