@@ -1,0 +1,68 @@
+package io.sluice.engine.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.Row;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary file format of one batch, version 1:
+ * <pre>
+ *   magic "SLBT" | version byte | payload length (int32) | payload | CRC32C of payload (int32)
+ *   payload = varint entry count, then per entry: key row, value row, zig-zag varint weight
+ *   row     = varint arity, then one tagged value per column
+ *   value   = tag byte: 0 null | 1 boolean + byte | 2 int, 3 long: zig-zag varint | 4 double: 8 bytes
+ *             | 5 decimal: zig-zag varint scale + varint length + unscaled two's complement bytes
+ *             | 6 string: varint length + UTF-8 | 7 timestamp: zig-zag varint epoch seconds (UTC) + varint nanos
+ * </pre>
+ * Entries are written in batch order, so a decoded batch equals the encoded one.
+ */
+public final class BatchCodec {
+    static final byte[] MAGIC = "SLBT".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+
+    private BatchCodec() {
+    }
+
+    public static void write(Batch batch, OutputStream out) throws IOException {
+        requireNonNull(batch, "batch is null");
+        requireNonNull(out, "out is null");
+        Encoder encoder = new Encoder();
+        encoder.writeVarLong(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            encoder.writeRow(batch.key(i));
+            encoder.writeRow(batch.val(i));
+            encoder.writeSignedVarLong(batch.weight(i));
+        }
+        encoder.finish(MAGIC, VERSION, out);
+    }
+
+    /** Reads one batch; a wrong header, a truncated file, a CRC mismatch or a malformed payload is an IOException. */
+    public static Batch read(InputStream in) throws IOException {
+        requireNonNull(in, "in is null");
+        Decoder decoder = Decoder.open("batch", MAGIC, VERSION, in);
+        int count = decoder.readLength(decoder.remaining());
+        Batch.Builder builder = Batch.builder(count);
+        for (int i = 0; i < count; i++) {
+            Row key = decoder.readRow();
+            Row val = decoder.readRow();
+            long weight = decoder.readSignedVarLong();
+            if (weight == 0) {
+                throw decoder.malformed("zero weight");
+            }
+            builder.add(key, val, weight);
+        }
+        if (!decoder.atEnd()) {
+            throw decoder.malformed(decoder.remaining() + " trailing bytes");
+        }
+        Batch batch = builder.build();
+        if (batch.size() != count) {
+            throw decoder.malformed("entries are not consolidated");
+        }
+        return batch;
+    }
+}

@@ -1,0 +1,106 @@
+package io.sluice.engine.storage;
+
+import io.sluice.engine.algebra.Row;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes the payload of a Sluice binary file: varints, zig-zag signed varints, strings and tagged
+ * row values. {@link #finish} frames it as magic, version, payload length, payload, CRC32C.
+ */
+final class Encoder {
+    static final byte TAG_NULL = 0;
+    static final byte TAG_BOOLEAN = 1;
+    static final byte TAG_INT = 2;
+    static final byte TAG_LONG = 3;
+    static final byte TAG_DOUBLE = 4;
+    static final byte TAG_DECIMAL = 5;
+    static final byte TAG_STRING = 6;
+    static final byte TAG_TIMESTAMP = 7;
+
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    void writeVarLong(long value) {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            buffer.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        buffer.write((int) v);
+    }
+
+    void writeSignedVarLong(long value) {
+        writeVarLong((value << 1) ^ (value >> 63));
+    }
+
+    void writeBytes(byte[] bytes) {
+        writeVarLong(bytes.length);
+        buffer.write(bytes, 0, bytes.length);
+    }
+
+    void writeString(String s) {
+        writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void writeRow(Row row) {
+        writeVarLong(row.arity());
+        for (int i = 0; i < row.arity(); i++) {
+            writeValue(row.get(i));
+        }
+    }
+
+    private void writeValue(Object value) {
+        if (value == null) {
+            buffer.write(TAG_NULL);
+        } else if (value instanceof Boolean b) {
+            buffer.write(TAG_BOOLEAN);
+            buffer.write(b ? 1 : 0);
+        } else if (value instanceof Integer i) {
+            buffer.write(TAG_INT);
+            writeSignedVarLong(i);
+        } else if (value instanceof Long l) {
+            buffer.write(TAG_LONG);
+            writeSignedVarLong(l);
+        } else if (value instanceof Double d) {
+            buffer.write(TAG_DOUBLE);
+            long bits = Double.doubleToRawLongBits(d);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer.write((int) (bits >>> shift));
+            }
+        } else if (value instanceof BigDecimal d) {
+            buffer.write(TAG_DECIMAL);
+            writeSignedVarLong(d.scale());
+            writeBytes(d.unscaledValue().toByteArray());
+        } else if (value instanceof String s) {
+            buffer.write(TAG_STRING);
+            writeString(s);
+        } else if (value instanceof LocalDateTime t) {
+            buffer.write(TAG_TIMESTAMP);
+            writeSignedVarLong(t.toEpochSecond(ZoneOffset.UTC));
+            writeVarLong(t.getNano());
+        } else {
+            throw new IllegalArgumentException("unsupported value type: " + value.getClass().getName());
+        }
+    }
+
+    /** Writes the framed file: magic (4 bytes), version, payload length, payload, CRC32C of the payload. */
+    void finish(byte[] magic, int version, OutputStream out) throws IOException {
+        byte[] payload = buffer.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        DataOutputStream data = new DataOutputStream(out);
+        data.write(magic);
+        data.writeByte(version);
+        data.writeInt(payload.length);
+        data.write(payload);
+        data.writeInt((int) crc.getValue());
+        data.flush();
+    }
+}

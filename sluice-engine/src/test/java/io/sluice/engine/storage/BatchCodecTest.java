@@ -1,0 +1,109 @@
+package io.sluice.engine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.Row;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchCodecTest {
+    private static final List<Object> VALUES = List.of(true, false, 0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE,
+            0L, Long.MIN_VALUE, Long.MAX_VALUE, 1.5, -0.0, Double.NaN, Double.NEGATIVE_INFINITY,
+            new BigDecimal("123.4500"), new BigDecimal("-1E+30"), BigDecimal.ZERO, "", "héllo ✓ 𝄞",
+            LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999), LocalDateTime.of(2024, 2, 29, 12, 0));
+
+    private static byte[] encode(Batch batch) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BatchCodec.write(batch, out);
+        return out.toByteArray();
+    }
+
+    private static Batch decode(byte[] bytes) throws IOException {
+        return BatchCodec.read(new ByteArrayInputStream(bytes));
+    }
+
+    private static Object value(int code) {
+        return code == VALUES.size() ? null : VALUES.get(code);
+    }
+
+    @Test
+    void everyValueTypeRoundTrips() throws IOException {
+        Batch.Builder b = Batch.builder();
+        for (int i = 0; i <= VALUES.size(); i++) {
+            b.add(Row.of(value(i), i), Row.of("v", value(i)), i % 2 == 0 ? i + 1 : -i);
+        }
+        b.add(Row.EMPTY, Row.EMPTY, Long.MIN_VALUE);
+        Batch batch = b.build();
+        Batch decoded = decode(encode(batch));
+        assertThat(decoded).isEqualTo(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            for (int c = 0; c < batch.key(i).arity(); c++) {
+                assertThat(decoded.key(i).get(c)).isEqualTo(batch.key(i).get(c));
+            }
+        }
+    }
+
+    @Test
+    void randomBatchesRoundTrip() {
+        qt().withExamples(200).forAll(lists().of(integers().between(0, VALUES.size())).ofSizeBetween(0, 30))
+                .checkAssert(codes -> {
+                    Batch.Builder b = Batch.builder();
+                    for (int i = 0; i < codes.size(); i++) {
+                        b.add(Row.of(value(codes.get(i))), Row.of(i % 3), i % 5 - 2);
+                    }
+                    Batch batch = b.build();
+                    try {
+                        assertThat(decode(encode(batch))).isEqualTo(batch);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+    }
+
+    @Test
+    void emptyBatchRoundTrips() throws IOException {
+        assertThat(decode(encode(Batch.empty()))).isEqualTo(Batch.empty());
+    }
+
+    @Test
+    void corruptedPayloadFailsTheCrcCheck() throws IOException {
+        byte[] bytes = encode(Batch.ofRow(Row.of("some", 42L), 3));
+        bytes[12] ^= 0x10;
+        assertThatThrownBy(() -> decode(bytes)).isInstanceOf(IOException.class).hasMessageContaining("CRC32C mismatch");
+    }
+
+    @Test
+    void everySingleBitFlipIsDetected() throws IOException {
+        byte[] original = encode(Batch.ofRow(Row.of(1, "x", new BigDecimal("2.50")), 1));
+        for (int i = 0; i < original.length * 8; i++) {
+            byte[] bytes = original.clone();
+            bytes[i / 8] ^= (byte) (1 << (i % 8));
+            assertThatThrownBy(() -> decode(bytes)).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void wrongMagicAndTruncationAreReported() throws IOException {
+        byte[] bytes = encode(Batch.ofRow(Row.of(1), 1));
+        byte[] badMagic = bytes.clone();
+        badMagic[0] = 'X';
+        assertThatThrownBy(() -> decode(badMagic)).isInstanceOf(IOException.class).hasMessageContaining("magic");
+        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 2);
+        assertThatThrownBy(() -> decode(truncated)).isInstanceOf(EOFException.class).hasMessageContaining("truncated");
+        byte[] badVersion = bytes.clone();
+        badVersion[4] = 9;
+        assertThatThrownBy(() -> decode(badVersion)).isInstanceOf(IOException.class).hasMessageContaining("version 9");
+    }
+}
