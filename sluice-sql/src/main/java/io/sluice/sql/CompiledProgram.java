@@ -1,0 +1,105 @@
+package io.sluice.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.engine.circuit.Circuit;
+import io.sluice.engine.circuit.CircuitBuilder;
+import io.sluice.engine.circuit.CircuitBuilder.Stream;
+import io.sluice.sql.analyze.Catalog;
+import io.sluice.sql.lower.Plan;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A compiled program: its tables and views, and a recipe for circuits that maintain the views.
+ * Immutable and safe to share; {@link #newCircuit()} builds a fresh, independent circuit each time.
+ */
+public final class CompiledProgram {
+    private final String programText;
+    private final List<Relation> tables;
+    private final List<Relation> views;
+    private final Map<String, Relation> tablesByName = new LinkedHashMap<>();
+    private final Map<String, Relation> viewsByName = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> properties;
+    private final Map<String, Plan> plans;
+    private final Catalog catalog;
+
+    CompiledProgram(String programText, List<Relation> tables, List<Relation> views,
+            Map<String, Map<String, String>> properties, Map<String, Plan> plans, Catalog catalog) {
+        this.programText = requireNonNull(programText, "programText is null");
+        this.tables = List.copyOf(tables);
+        this.views = List.copyOf(views);
+        this.properties = Map.copyOf(properties);
+        this.plans = Map.copyOf(plans);
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        for (Relation t : this.tables) {
+            tablesByName.put(t.name(), t);
+        }
+        for (Relation v : this.views) {
+            viewsByName.put(v.name(), v);
+        }
+    }
+
+    public List<Relation> tables() {
+        return tables;
+    }
+
+    public List<Relation> views() {
+        return views;
+    }
+
+    /** The table named {@code name}: double-quoted names match exactly, others case-insensitively. */
+    public Optional<Relation> table(String name) {
+        return SqlCompiler.lookup(tablesByName, name);
+    }
+
+    /** The view named {@code name}: double-quoted names match exactly, others case-insensitively. */
+    public Optional<Relation> view(String name) {
+        return SqlCompiler.lookup(viewsByName, name);
+    }
+
+    /** The WITH properties of a table, by its exact name; empty when it had none. */
+    public Map<String, String> tableProperties(String exactName) {
+        return properties.getOrDefault(exactName, Map.of());
+    }
+
+    public String programText() {
+        return programText;
+    }
+
+    /**
+     * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY), one output
+     * per view, and a materialized output named after each table declared materialized. Every call
+     * creates the same operators in the same order.
+     */
+    public Circuit newCircuit() {
+        CircuitBuilder builder = new CircuitBuilder();
+        Map<String, Stream> streams = new HashMap<>();
+        for (Relation t : tables) {
+            streams.put(t.name(), t.primaryKey().isEmpty()
+                    ? builder.input(t.name())
+                    : builder.upsertInput(t.name(), t.primaryKeyArray()));
+        }
+        for (Relation v : views) {
+            Stream s = plans.get(v.name()).emit(streams::get);
+            streams.put(v.name(), s);
+            builder.output(v.name(), s, v.materialized());
+        }
+        for (Relation t : tables) {
+            if (t.materialized()) {
+                builder.output(t.name(), streams.get(t.name()), true);
+            }
+        }
+        return builder.build();
+    }
+
+    /** Compiles an ad-hoc SELECT over the materialized tables and views of this program. */
+    public AdHocQuery compileQuery(String select) {
+        synchronized (catalog) {
+            return AdHocQuery.compile(select, catalog);
+        }
+    }
+}

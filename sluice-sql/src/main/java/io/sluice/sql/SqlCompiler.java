@@ -1,0 +1,218 @@
+package io.sluice.sql;
+
+import io.sluice.sql.analyze.Catalog;
+import io.sluice.sql.analyze.TypeMapping;
+import io.sluice.sql.lower.Plan;
+import io.sluice.sql.lower.RelLowering;
+import io.sluice.sql.lower.UnsupportedPlanException;
+import io.sluice.sql.parse.DdlPreprocessor;
+import io.sluice.sql.parse.SqlParsing;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.ddl.SqlColumnDeclaration;
+import org.apache.calcite.sql.ddl.SqlCreateMaterializedView;
+import org.apache.calcite.sql.ddl.SqlCreateTable;
+import org.apache.calcite.sql.ddl.SqlCreateView;
+import org.apache.calcite.sql.ddl.SqlKeyConstraint;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/**
+ * Compiles a Sluice SQL program (CREATE TABLE and CREATE [MATERIALIZED] VIEW statements) into a
+ * {@link CompiledProgram}: parse (after the {@link DdlPreprocessor} pre-pass), build the catalog,
+ * validate each view with Calcite, convert it to a relational plan and lower that to engine
+ * operators. Anything unsupported is refused with its position; nothing is run wrong.
+ */
+public final class SqlCompiler {
+    private SqlCompiler() {
+    }
+
+    public static CompiledProgram compile(String programText) {
+        DdlPreprocessor.Result pre = DdlPreprocessor.process(programText);
+        SqlNodeList statements = SqlParsing.parseProgram(pre.text());
+        Catalog catalog = new Catalog();
+        List<Relation> tables = new ArrayList<>();
+        List<Relation> views = new ArrayList<>();
+        Map<String, Map<String, String>> properties = new LinkedHashMap<>();
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        int tableIndex = 0;
+        for (SqlNode statement : statements) {
+            if (statement instanceof SqlCreateTable create) {
+                DdlPreprocessor.TableExtras extras = pre.tables().get(tableIndex++);
+                Relation table = table(create, extras);
+                catalog.add(table, create.name.getParserPosition());
+                tables.add(table);
+                properties.put(table.name(), extras.properties());
+            } else if (statement instanceof SqlCreateView view) {
+                Relation v = view(catalog, plans, view.name, view.columnList, view.query, false);
+                views.add(v);
+            } else if (statement instanceof SqlCreateMaterializedView view) {
+                Relation v = view(catalog, plans, view.name, view.columnList, view.query, true);
+                views.add(v);
+            } else {
+                throw error(statement.getParserPosition(), "statement " + statement.getKind().sql
+                        + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED] VIEW statements");
+            }
+        }
+        return new CompiledProgram(programText, tables, views, properties, plans, catalog);
+    }
+
+    private static Relation table(SqlCreateTable create, DdlPreprocessor.TableExtras extras) {
+        String name = simpleName(create.name);
+        if (create.query != null) {
+            throw error(create.query.getParserPosition(), "CREATE TABLE ... AS is not supported");
+        }
+        if (create.columnList == null) {
+            throw error(create.getParserPosition(), "CREATE TABLE needs a column list");
+        }
+        List<String> names = new ArrayList<>();
+        List<ColumnType> types = new ArrayList<>();
+        List<Boolean> nullable = new ArrayList<>();
+        List<SqlIdentifier> keyNames = new ArrayList<>();
+        SqlParserPos keyPos = null;
+        for (SqlNode element : create.columnList) {
+            if (element instanceof SqlColumnDeclaration column) {
+                String columnName = simpleName(column.name);
+                if (names.contains(columnName)) {
+                    throw error(column.name.getParserPosition(), "duplicate column '" + columnName + "'");
+                }
+                if (column.expression != null) {
+                    throw error(column.expression.getParserPosition(), "column DEFAULT values are not supported");
+                }
+                names.add(columnName);
+                types.add(TypeMapping.fromSpec(column.dataType));
+                nullable.add(!Boolean.FALSE.equals(column.dataType.getNullable()));
+            } else if (element instanceof SqlKeyConstraint key && key.getKind() == SqlKind.PRIMARY_KEY) {
+                if (keyPos != null) {
+                    throw error(key.getParserPosition(), "a table has at most one PRIMARY KEY");
+                }
+                keyPos = key.getParserPosition();
+                for (SqlNode k : (SqlNodeList) key.getOperandList().get(1)) {
+                    keyNames.add((SqlIdentifier) k);
+                }
+            } else {
+                throw error(element.getParserPosition(), "table constraint " + element.getKind().sql
+                        + " is not supported");
+            }
+        }
+        if (keyPos != null && !extras.primaryKeyColumns().isEmpty()) {
+            throw error(keyPos, "PRIMARY KEY is declared both on a column and for the table");
+        }
+        List<Integer> key = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (SqlIdentifier k : keyNames) {
+            int index = names.indexOf(simpleName(k));
+            if (index < 0) {
+                throw error(k.getParserPosition(), "PRIMARY KEY column '" + simpleName(k) + "' is not a column of "
+                        + name);
+            }
+            if (seen.add(index)) {
+                key.add(index);
+            }
+        }
+        for (String k : extras.primaryKeyColumns()) {
+            int index = names.indexOf(k);
+            if (index >= 0 && seen.add(index)) {
+                key.add(index);
+            }
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            columns.add(new Column(names.get(i), types.get(i), nullable.get(i) && !seen.contains(i)));
+        }
+        boolean materialized = "true".equalsIgnoreCase(extras.properties().getOrDefault("materialized", "false"));
+        return new Relation(name, columns, key, materialized);
+    }
+
+    private static Relation view(Catalog catalog, Map<String, Plan> plans, SqlIdentifier nameId,
+            SqlNodeList columnList, SqlNode query, boolean materialized) {
+        String name = simpleName(nameId);
+        if (catalog.relation(name).isPresent()) {
+            throw error(nameId.getParserPosition(), "a table or view named '" + name + "' already exists");
+        }
+        Catalog.Analyzed analyzed = catalog.analyze(query, false);
+        RelRoot root = analyzed.root();
+        List<String> names = new ArrayList<>();
+        for (var field : root.fields) {
+            names.add(field.getValue());
+        }
+        if (columnList != null) {
+            if (columnList.size() != names.size()) {
+                throw error(columnList.getParserPosition(), "the view lists " + columnList.size()
+                        + " column names but its query has " + names.size() + " columns");
+            }
+            names.clear();
+            for (SqlNode c : columnList) {
+                names.add(simpleName((SqlIdentifier) c));
+            }
+        }
+        Set<String> unique = new HashSet<>();
+        for (String n : names) {
+            if (!unique.add(n)) {
+                throw error(query.getParserPosition(), "view " + name + " has two columns named '" + n
+                        + "'; give them distinct names with AS");
+            }
+        }
+        List<Column> columns = Catalog.columns(root.validatedRowType, names, query.getParserPosition());
+        Plan plan = lower(catalog, root.rel, root, query.getParserPosition());
+        Relation view = new Relation(name, columns, List.of(), materialized);
+        catalog.add(view, nameId.getParserPosition());
+        plans.put(name, plan);
+        return view;
+    }
+
+    /** Lowers {@code rel} and applies the root's final projection; positions errors at {@code pos}. */
+    static Plan lower(Catalog catalog, RelNode rel, RelRoot root, SqlParserPos pos) {
+        try {
+            RelLowering lowering = new RelLowering(rel.getCluster().getRexBuilder());
+            Plan plan = lowering.lower(rel);
+            if (root == null || root.isRefTrivial()) {
+                return plan;
+            }
+            int[] fields = root.fields.stream().mapToInt(f -> f.getKey()).toArray();
+            return new Plan.Map(plan, row -> row.project(fields));
+        } catch (UnsupportedPlanException e) {
+            throw error(pos, e.getMessage());
+        }
+    }
+
+    static String simpleName(SqlIdentifier id) {
+        if (!id.isSimple()) {
+            throw error(id.getParserPosition(), "qualified name " + id + " is not supported");
+        }
+        return id.getSimple();
+    }
+
+    static SqlCompileException error(SqlParserPos pos, String message) {
+        return new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), message);
+    }
+
+    /** Resolves a name as written in a URL or by a user: quoted names exactly, others case-insensitively. */
+    static <T> java.util.Optional<T> lookup(Map<String, T> byName, String written) {
+        if (written.length() >= 2 && written.startsWith("\"") && written.endsWith("\"")) {
+            return java.util.Optional.ofNullable(byName.get(written.substring(1, written.length() - 1)
+                    .replace("\"\"", "\"")));
+        }
+        T exact = byName.get(written.toLowerCase(Locale.ROOT));
+        if (exact != null) {
+            return java.util.Optional.of(exact);
+        }
+        List<T> matches = new ArrayList<>();
+        for (Map.Entry<String, T> e : byName.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(written)) {
+                matches.add(e.getValue());
+            }
+        }
+        return matches.size() == 1 ? java.util.Optional.of(matches.get(0)) : java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.sql.analyze;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.sql.Column;
+import io.sluice.sql.Relation;
+import io.sluice.sql.SqlCompileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+
+/**
+ * The relations of a program as Calcite sees them, and the validation and conversion of queries
+ * against them. Views are registered as tables with their row type, not as view macros, so a
+ * query over a view reads the view's stream instead of inlining its definition.
+ */
+public final class Catalog {
+    private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SluiceTypeSystem.INSTANCE);
+    private final SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+    private final CalciteConnectionConfig config;
+    private final Map<String, Relation> relations = new LinkedHashMap<>();
+
+    public Catalog() {
+        Properties properties = new Properties();
+        properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+        this.config = new CalciteConnectionConfigImpl(properties);
+    }
+
+    public RelDataTypeFactory typeFactory() {
+        return typeFactory;
+    }
+
+    public Optional<Relation> relation(String name) {
+        return Optional.ofNullable(relations.get(name));
+    }
+
+    /** Registers a table or view; {@code pos} locates its name for a duplicate-name error. */
+    public void add(Relation relation, SqlParserPos pos) {
+        requireNonNull(relation, "relation is null");
+        if (relations.containsKey(relation.name())) {
+            throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
+                    "a table or view named '" + relation.name() + "' already exists");
+        }
+        relations.put(relation.name(), relation);
+        RelDataTypeFactory.Builder row = typeFactory.builder();
+        for (Column c : relation.columns()) {
+            row.add(c.name(), TypeMapping.toRelType(typeFactory, c.type(), c.nullable()));
+        }
+        RelDataType rowType = row.build();
+        root.add(relation.name(), new AbstractTable() {
+            @Override
+            public RelDataType getRowType(RelDataTypeFactory factory) {
+                return rowType;
+            }
+        });
+    }
+
+    /** A validated query and its plan. */
+    public record Analyzed(SqlNode validated, RelRoot root) {
+    }
+
+    /** Validates {@code query} (mapping Calcite's errors to positions) and converts it to a plan. */
+    public Analyzed analyze(SqlNode query, boolean topOrderAllowed) {
+        CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory,
+                config);
+        SqlValidator validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), reader, typeFactory,
+                SqlValidator.Config.DEFAULT.withIdentifierExpansion(true));
+        SqlNode validated;
+        try {
+            validated = validator.validate(query);
+        } catch (CalciteContextException e) {
+            throw new SqlCompileException(e.getPosLine(), e.getPosColumn(), validationMessage(e), e);
+        } catch (RuntimeException e) {
+            SqlParserPos pos = query.getParserPosition();
+            throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
+                    "invalid query: " + e.getMessage(), e);
+        }
+        UnsupportedChecker.check(validated, topOrderAllowed);
+        RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()),
+                new RexBuilder(typeFactory));
+        SqlToRelConverter converter = new SqlToRelConverter(null, validator, reader, cluster,
+                StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
+        RelRoot relRoot = converter.convertQuery(validated, false, true);
+        return new Analyzed(validated, relRoot);
+    }
+
+    private static String validationMessage(CalciteContextException e) {
+        Throwable cause = e.getCause();
+        String message = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
+        return message;
+    }
+
+    /** The columns of a validated row type. */
+    public static List<Column> columns(RelDataType rowType, List<String> names, SqlParserPos pos) {
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < rowType.getFieldCount(); i++) {
+            RelDataType t = rowType.getFieldList().get(i).getType();
+            var type = TypeMapping.fromRelType(t);
+            if (type == null) {
+                throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
+                        "column '" + names.get(i) + "' has type " + t.getFullTypeString() + ", which is not supported");
+            }
+            columns.add(new Column(names.get(i), type, t.isNullable()));
+        }
+        return columns;
+    }
+}

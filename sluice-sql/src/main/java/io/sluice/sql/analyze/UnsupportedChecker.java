@@ -1,0 +1,129 @@
+package io.sluice.sql.analyze;
+
+import io.sluice.sql.SqlCompileException;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+
+/**
+ * Refuses, with the position of the construct, the SQL that Sluice does not compile yet. It runs on
+ * the validated tree; whatever slips through is refused again when the plan is lowered, then with
+ * the position of the enclosing query.
+ */
+final class UnsupportedChecker extends SqlBasicVisitor<Void> {
+    private static final Set<String> FUNCTIONS = Set.of("CAST", "COALESCE", "UPPER", "LOWER", "CHAR_LENGTH",
+            "CHARACTER_LENGTH", "COUNT", "SUM");
+
+    private final SqlNode top;
+    private final boolean topOrderAllowed;
+
+    private UnsupportedChecker(SqlNode top, boolean topOrderAllowed) {
+        this.top = top;
+        this.topOrderAllowed = topOrderAllowed;
+    }
+
+    /** Checks a query; {@code topOrderAllowed} permits ORDER BY, LIMIT and OFFSET on the outermost query. */
+    static void check(SqlNode validated, boolean topOrderAllowed) {
+        validated.accept(new UnsupportedChecker(validated, topOrderAllowed));
+    }
+
+    @Override
+    public Void visit(SqlCall call) {
+        SqlKind kind = call.getKind();
+        SqlParserPos pos = call.getParserPosition();
+        switch (kind) {
+            case UNION, EXCEPT, INTERSECT, MINUS -> throw refuse(pos, kind.sql + " is not supported");
+            case OVER, WINDOW -> throw refuse(pos, "window functions (OVER) are not supported");
+            case GROUPING_SETS, ROLLUP, CUBE -> throw refuse(pos, kind.sql + " is not supported");
+            case EXISTS, SCALAR_QUERY, SOME, ALL -> throw refuse(pos, "subqueries in expressions are not supported");
+            case LIKE, SIMILAR -> throw refuse(pos, kind.sql + " is not supported");
+            case VALUES -> throw refuse(pos, "VALUES is not supported");
+            case ORDER_BY -> {
+                if (!(topOrderAllowed && call == top)) {
+                    throw refuse(pos, orderMessage());
+                }
+            }
+            case SELECT -> checkSelect((SqlSelect) call);
+            case JOIN -> checkJoin((SqlJoin) call);
+            case IN, NOT_IN -> {
+                if (call.operand(1) instanceof SqlSelect || call.operand(1) instanceof SqlOrderBy) {
+                    throw refuse(pos, "subqueries in expressions are not supported");
+                }
+            }
+            default -> checkFunction(call);
+        }
+        return super.visit(call);
+    }
+
+    private String orderMessage() {
+        return topOrderAllowed
+                ? "ORDER BY, LIMIT and OFFSET are only supported on the outermost query"
+                : "ORDER BY, LIMIT and OFFSET are not supported in views";
+    }
+
+    private void checkSelect(SqlSelect select) {
+        if (select.isDistinct()) {
+            throw refuse(select.getParserPosition(), "SELECT DISTINCT is not supported");
+        }
+        boolean ordered = (select.getOrderList() != null && !select.getOrderList().isEmpty())
+                || select.getFetch() != null || select.getOffset() != null;
+        if (ordered && !(topOrderAllowed && select == top)) {
+            SqlNodeList order = select.getOrderList();
+            SqlParserPos pos = order != null && !order.isEmpty() ? order.get(0).getParserPosition()
+                    : select.getFetch() != null ? select.getFetch().getParserPosition()
+                    : select.getOffset().getParserPosition();
+            throw refuse(pos, orderMessage());
+        }
+        if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
+            throw refuse(select.getWindowList().getParserPosition(), "window functions (OVER) are not supported");
+        }
+        if (select.getQualify() != null) {
+            throw refuse(select.getQualify().getParserPosition(), "QUALIFY is not supported");
+        }
+    }
+
+    private static void checkJoin(SqlJoin join) {
+        switch (join.getJoinType()) {
+            case INNER, COMMA, CROSS -> {
+            }
+            default -> throw refuse(join.getJoinTypeNode().getParserPosition(),
+                    join.getJoinType().name().replace('_', ' ') + " JOIN is not supported (only inner joins are)");
+        }
+    }
+
+    private static void checkFunction(SqlCall call) {
+        if (call.getOperator() instanceof SqlAggFunction agg) {
+            if (agg.getKind() != SqlKind.COUNT && agg.getKind() != SqlKind.SUM) {
+                throw refuse(call.getParserPosition(),
+                        "aggregate function " + agg.getName() + " is not supported (COUNT and SUM are)");
+            }
+            if (call.getFunctionQuantifier() != null) {
+                throw refuse(call.getParserPosition(),
+                        agg.getName() + "(" + call.getFunctionQuantifier() + " ...) is not supported");
+            }
+            if (call instanceof SqlBasicCall && call.getOperandList().size() > 1) {
+                throw refuse(call.getParserPosition(), agg.getName() + " with several arguments is not supported");
+            }
+            return;
+        }
+        if (call.getOperator() instanceof SqlFunction f
+                && !FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {
+            throw refuse(call.getParserPosition(), "function " + f.getName() + " is not supported");
+        }
+    }
+
+    private static SqlCompileException refuse(SqlParserPos pos, String message) {
+        return new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), message);
+    }
+}

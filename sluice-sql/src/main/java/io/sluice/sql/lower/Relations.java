@@ -1,0 +1,31 @@
+package io.sluice.sql.lower;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** The tables and views a plan reads. */
+public final class Relations {
+    private Relations() {
+    }
+
+    public static Set<String> read(Plan plan) {
+        Set<String> out = new LinkedHashSet<>();
+        collect(plan, out);
+        return out;
+    }
+
+    private static void collect(Plan plan, Set<String> out) {
+        if (plan instanceof Plan.Scan scan) {
+            out.add(scan.relation());
+        } else if (plan instanceof Plan.Map map) {
+            collect(map.input(), out);
+        } else if (plan instanceof Plan.Filter filter) {
+            collect(filter.input(), out);
+        } else if (plan instanceof Plan.Join join) {
+            collect(join.left(), out);
+            collect(join.right(), out);
+        } else if (plan instanceof Plan.Aggregate aggregate) {
+            collect(aggregate.input(), out);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.sluice.sql.parse;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.sql.SqlCompileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes the DDL that Calcite's {@code SqlDdlParserImpl} cannot parse, and remembers it.
+ *
+ * <p>Two forms are handled inside {@code CREATE TABLE}: a column-level {@code PRIMARY KEY} and the
+ * trailing {@code WITH ('key' = 'value', ...)}. Each is replaced by spaces (line breaks kept), so
+ * every line and column Calcite reports for the rest of the text stays exact. The removed parts are
+ * returned per CREATE TABLE, in program order, to be attached again after parsing.
+ *
+ * <p>This is a stop-gap: a parser generated from Calcite's grammar templates with Feldera's DDL
+ * extensions would make the pre-pass unnecessary.
+ */
+public final class DdlPreprocessor {
+    private DdlPreprocessor() {
+    }
+
+    /** What was blanked out of one CREATE TABLE statement. */
+    public record TableExtras(List<String> primaryKeyColumns, Map<String, String> properties) {
+        public TableExtras {
+            primaryKeyColumns = List.copyOf(primaryKeyColumns);
+            properties = Map.copyOf(properties);
+        }
+    }
+
+    /**
+     * The text to give Calcite, and one entry per CREATE TABLE in order of appearance.
+     *
+     * @param text the program with the extensions replaced by spaces
+     * @param tables the extensions of each CREATE TABLE
+     */
+    public record Result(String text, List<TableExtras> tables) {
+        public Result {
+            requireNonNull(text, "text is null");
+            tables = List.copyOf(tables);
+        }
+    }
+
+    public static Result process(String program) {
+        requireNonNull(program, "program is null");
+        List<Token> tokens = Lexer.tokenize(program);
+        char[] out = program.toCharArray();
+        List<TableExtras> tables = new ArrayList<>();
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord("CREATE") && isCreateTable(tokens, i)) {
+                i = processTable(program, tokens, i, out, tables);
+            }
+        }
+        return new Result(new String(out), tables);
+    }
+
+    /** True for {@code CREATE [OR REPLACE] TABLE}. */
+    private static boolean isCreateTable(List<Token> tokens, int create) {
+        int j = create + 1;
+        if (tokens.get(j).isWord("OR") && j + 2 < tokens.size() && tokens.get(j + 1).isWord("REPLACE")) {
+            j += 2;
+        }
+        return tokens.get(j).isWord("TABLE");
+    }
+
+    /** Handles one CREATE TABLE; returns the index of its last token. */
+    private static int processTable(String program, List<Token> tokens, int create, char[] out,
+            List<TableExtras> tables) {
+        int open = create;
+        while (open < tokens.size() && !tokens.get(open).isSymbol('(') && !tokens.get(open).isSymbol(';')) {
+            open++;
+        }
+        List<String> pk = new ArrayList<>();
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (open >= tokens.size() || !tokens.get(open).isSymbol('(')) {
+            tables.add(new TableExtras(pk, properties));
+            return open;
+        }
+        int depth = 0;
+        int elementStart = open + 1;
+        int close = -1;
+        for (int j = open; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            if (t.isSymbol('(')) {
+                depth++;
+            } else if (t.isSymbol(')')) {
+                depth--;
+                if (depth == 0) {
+                    blankColumnKey(tokens, elementStart, j, out, pk);
+                    close = j;
+                    break;
+                }
+            } else if (t.isSymbol(',') && depth == 1) {
+                blankColumnKey(tokens, elementStart, j, out, pk);
+                elementStart = j + 1;
+            }
+        }
+        if (close < 0) {
+            tables.add(new TableExtras(pk, properties));
+            return tokens.size() - 1;
+        }
+        int last = close;
+        if (close + 2 < tokens.size() && tokens.get(close + 1).isWord("WITH") && tokens.get(close + 2).isSymbol('(')) {
+            last = readProperties(program, tokens, close + 2, properties);
+            blank(out, tokens.get(close + 1).start(), tokens.get(last).end());
+        }
+        tables.add(new TableExtras(pk, properties));
+        return last;
+    }
+
+    /** In the table element {@code [from, to)}, blanks {@code PRIMARY KEY} if the element is a column. */
+    private static void blankColumnKey(List<Token> tokens, int from, int to, char[] out, List<String> pk) {
+        if (from >= to) {
+            return;
+        }
+        Token first = tokens.get(from);
+        if (first.kind() == Token.Kind.WORD && (first.isWord("PRIMARY") || first.isWord("CONSTRAINT")
+                || first.isWord("UNIQUE") || first.isWord("FOREIGN") || first.isWord("CHECK"))) {
+            return;
+        }
+        for (int j = from + 1; j + 1 < to; j++) {
+            if (tokens.get(j).isWord("PRIMARY") && tokens.get(j + 1).isWord("KEY")) {
+                blank(out, tokens.get(j).start(), tokens.get(j + 1).end());
+                pk.add(first.identifier());
+                return;
+            }
+        }
+    }
+
+    /** Reads {@code ('k' = 'v', ...)} starting at the open parenthesis; returns the index of the close. */
+    private static int readProperties(String program, List<Token> tokens, int open, Map<String, String> properties) {
+        int j = open + 1;
+        while (true) {
+            if (j < tokens.size() && tokens.get(j).isSymbol(')')) {
+                return j;
+            }
+            if (j + 2 >= tokens.size() || tokens.get(j).kind() != Token.Kind.STRING
+                    || !tokens.get(j + 1).isSymbol('=') || tokens.get(j + 2).kind() != Token.Kind.STRING) {
+                Token at = j < tokens.size() ? tokens.get(j) : tokens.get(tokens.size() - 1);
+                throw error(program, at.start(), "expected 'key' = 'value' in the WITH clause of CREATE TABLE");
+            }
+            properties.put(tokens.get(j).stringValue(), tokens.get(j + 2).stringValue());
+            j += 3;
+            if (j < tokens.size() && tokens.get(j).isSymbol(',')) {
+                j++;
+            }
+        }
+    }
+
+    private static void blank(char[] out, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (out[k] != '\n' && out[k] != '\r') {
+                out[k] = ' ';
+            }
+        }
+    }
+
+    private static SqlCompileException error(String program, int offset, String message) {
+        int line = 1;
+        int column = 1;
+        for (int k = 0; k < offset && k < program.length(); k++) {
+            if (program.charAt(k) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new SqlCompileException(line, column, message);
+    }
+}
