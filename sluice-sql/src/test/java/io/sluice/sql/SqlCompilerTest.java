@@ -91,7 +91,7 @@ class SqlCompilerTest {
         assertError(t + "CREATE VIEW v AS SELECT a FROM t WHERE a IN (SELECT b FROM t);", 2, 40, "subqueries");
         assertError(t + "CREATE VIEW v AS SELECT ABS(a) FROM t;", 2, 25, "ABS");
         assertError(t + "CREATE VIEW v AS SELECT a FROM t GROUP BY a;", 2, 18, "GROUP BY without");
-        assertError("CREATE TABLE t (a DATE);", 1, 18, "DATE");
+        assertError("CREATE TABLE t (a DATE);", 1, 19, "DATE");
     }
 
     @Test
