@@ -23,8 +23,11 @@ public final class Row implements Comparable<Row> {
         this.values = values;
     }
 
-    /** A row of the given values; the array is copied. */
+    /** A row of the given values; the array is copied. {@code Row.of(null)} is the row of one NULL. */
     public static Row of(Object... values) {
+        if (values == null) {
+            return new Row(new Object[] {null});
+        }
         if (values.length == 0) {
             return EMPTY;
         }

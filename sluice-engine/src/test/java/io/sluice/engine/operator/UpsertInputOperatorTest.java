@@ -1,0 +1,79 @@
+package io.sluice.engine.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.Row;
+import io.sluice.engine.circuit.Circuit;
+import io.sluice.engine.circuit.CircuitBuilder;
+import io.sluice.engine.testing.ChangeScript;
+import io.sluice.engine.testing.Multiset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class UpsertInputOperatorTest {
+    @Test
+    void outputIntegralIsTheTableAfterApplyingCommandsInOrder() {
+        qt().withExamples(300).forAll(ChangeScript.steps(10, 10)).checkAssert(script -> {
+            CircuitBuilder b = new CircuitBuilder();
+            CircuitBuilder.Stream u = b.upsertInput("u", new int[] {0, 1});
+            b.output("table", u, true);
+            b.output("counts", u.indexBy(r -> Row.of(r.get(0)), r -> r)
+                    .aggregate(List.of(AggregateCall.countStar())), true);
+            Circuit c = b.build();
+            Map<Row, Row> model = new TreeMap<>();
+            Multiset integral = new Multiset();
+            for (List<Integer> step : script) {
+                for (int code : step) {
+                    Row key = Row.of(code % 3, (code / 3) % 2);
+                    if ((code / 6) % 4 == 3) {
+                        c.append("u", key.concat(Row.of("ignored")), -1);
+                        model.remove(key);
+                    } else {
+                        Row row = key.concat(Row.of((code / 24) % 3));
+                        c.append("u", row, 1);
+                        model.put(key, row);
+                    }
+                }
+                integral.addAll(c.step().get("table"));
+                Multiset expected = new Multiset();
+                model.values().forEach(row -> expected.add(row, 1));
+                assertThat(integral.asMap()).isEqualTo(expected.asMap());
+                assertThat(Multiset.of(c.snapshot("table")).asMap()).isEqualTo(expected.asMap());
+                Multiset counts = new Multiset();
+                for (int k = 0; k < 3; k++) {
+                    int key = k;
+                    long n = model.keySet().stream().filter(r -> r.get(0).equals(key)).count();
+                    if (n > 0) {
+                        counts.add(Row.of(k, n), 1);
+                    }
+                }
+                assertThat(Multiset.of(c.snapshot("counts")).asMap()).isEqualTo(counts.asMap());
+            }
+        });
+    }
+
+    @Test
+    void replacingARowWithAnEqualOneEmitsNothing() {
+        CircuitBuilder b = new CircuitBuilder();
+        b.output("u", b.upsertInput("u", new int[] {0}), false);
+        Circuit c = b.build();
+        c.append("u", Row.of(1, "a"), 1);
+        c.step();
+        c.append("u", Row.of(1, "b"), 1);
+        c.append("u", Row.of(1, "a"), 1);
+        assertThat(c.step().get("u")).isEqualTo(Batch.empty());
+    }
+
+    @Test
+    void weightsOtherThanPlusOrMinusOneAreRefused() {
+        CircuitBuilder b = new CircuitBuilder();
+        b.upsertInput("u", new int[] {0});
+        Circuit c = b.build();
+        assertThatThrownBy(() -> c.append("u", Row.of(1), 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
