@@ -61,15 +61,19 @@ public sealed interface Plan {
         }
     }
 
-    /** Grouped aggregation: index by the group key, the value is the whole row; output key ++ aggregates. */
-    record Aggregate(Plan input, RowFunction key, List<AggregateCall> calls) implements Plan {
+    /**
+     * Grouped aggregation: index by the group key, the value is the whole row; output key ++ aggregates.
+     * A global aggregate (no GROUP BY) has an empty key and always exactly one output row.
+     */
+    record Aggregate(Plan input, RowFunction key, List<AggregateCall> calls, boolean global) implements Plan {
         public Aggregate {
             calls = List.copyOf(calls);
         }
 
         @Override
         public Stream emit(Function<String, Stream> relations) {
-            return input.emit(relations).indexBy(key, row -> row).aggregate(calls);
+            Stream indexed = input.emit(relations).indexBy(key, row -> row);
+            return global ? indexed.globalAggregate(calls) : indexed.aggregate(calls);
         }
     }
 }

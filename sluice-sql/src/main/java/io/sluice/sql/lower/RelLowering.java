@@ -190,7 +190,8 @@ public final class RelLowering {
             throw new UnsupportedPlanException("DISTINCT, or GROUP BY without aggregate functions, is not supported");
         }
         int[] groupColumns = aggregate.getGroupSet().toArray();
-        return new Plan.Aggregate(lower(aggregate.getInput()), row -> row.project(groupColumns), calls);
+        return new Plan.Aggregate(lower(aggregate.getInput()), row -> row.project(groupColumns), calls,
+                groupColumns.length == 0);
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call) {
