@@ -1,0 +1,443 @@
+package io.sluice.pipeline.controller;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.circuit.Circuit;
+import io.sluice.engine.circuit.CircuitState;
+import io.sluice.pipeline.api.ErrorCode;
+import io.sluice.pipeline.api.SluiceException;
+import io.sluice.pipeline.format.Change;
+import io.sluice.pipeline.storage.CheckpointRecord;
+import io.sluice.pipeline.storage.StorageDirectory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the circuit of one pipeline.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li>The <b>circuit thread</b> ({@code circuit}) owns the {@link Circuit}: it alone appends input,
+ *   steps and captures state. Other threads reach it through {@link Command}s, each with a
+ *   {@link CompletableFuture} reply, and hand it input through {@link #push}.</li>
+ *   <li>The <b>checkpoint thread</b> ({@code checkpoint}) writes captured state to storage, one
+ *   checkpoint at a time, while the circuit thread keeps stepping. Capture is cheap (batches are
+ *   immutable), so the pipeline only stops for the capture.</li>
+ *   <li>A step drains every queued input record. A checkpoint first runs a step for the records
+ *   queued when it starts, so every record acknowledged before a checkpoint request is in it.
+ *   Requests that arrive while a checkpoint is being written get a new checkpoint after it.</li>
+ *   <li>Outputs are handed to subscribers at the end of each step, on the circuit thread, before any
+ *   later capture: a checkpoint never holds a change its subscribers were not given.</li>
+ * </ul>
+ */
+public final class Controller {
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    private static final Duration IDLE_WAIT = Duration.ofMillis(100);
+
+    private final Circuit circuit;
+    private final Optional<StorageDirectory> storage;
+    private final String programFingerprint;
+    private final Optional<Duration> checkpointInterval;
+    private final Counters counters;
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<PendingInput> input = new ConcurrentLinkedQueue<>();
+    private final AtomicLong bufferedRecords = new AtomicLong();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final Map<String, List<OutputSubscriber>> subscribers = new ConcurrentHashMap<>();
+    private final ExecutorService checkpointWriter;
+    private final Thread thread;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile ControllerState state = ControllerState.Paused;
+    private volatile Throwable failure;
+    private volatile CheckpointStats lastCheckpoint;
+    private volatile Optional<String> checkpointInProgress = Optional.empty();
+
+    // Circuit-thread state.
+    private final List<CompletableFuture<CheckpointRecord>> pendingCheckpoints = new ArrayList<>();
+    private CompletableFuture<CheckpointRecord> pendingSuspend;
+    private boolean writing;
+    private long lastCheckpointNanos = System.nanoTime();
+
+    /** Cumulative record counters, restored from a checkpoint on resume. */
+    public static final class Counters {
+        final AtomicLong totalInputRecords = new AtomicLong();
+        final AtomicLong totalInputBytes = new AtomicLong();
+        final AtomicLong totalProcessedRecords = new AtomicLong();
+
+        public static Counters from(CheckpointRecord.Counters c) {
+            Counters counters = new Counters();
+            counters.totalInputRecords.set(c.totalInputRecords());
+            counters.totalInputBytes.set(c.totalInputBytes());
+            counters.totalProcessedRecords.set(c.totalProcessedRecords());
+            return counters;
+        }
+
+        public long totalInputRecords() {
+            return totalInputRecords.get();
+        }
+
+        public long totalInputBytes() {
+            return totalInputBytes.get();
+        }
+
+        public long totalProcessedRecords() {
+            return totalProcessedRecords.get();
+        }
+
+        CheckpointRecord.Counters snapshot() {
+            return new CheckpointRecord.Counters(totalInputRecords.get(), totalInputBytes.get(), totalProcessedRecords.get());
+        }
+    }
+
+    /** Figures of the last checkpoint, for {@code /stats} and metrics. */
+    public record CheckpointStats(String uuid, long step, Duration captureTime, Duration writeTime, long writtenBytes,
+            long sizeBytes, String completedAt) {}
+
+    sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone {}
+
+    record Start() implements Command {}
+
+    record Pause() implements Command {}
+
+    record Checkpoint(CompletableFuture<CheckpointRecord> reply) implements Command {}
+
+    record Suspend(CompletableFuture<CheckpointRecord> reply) implements Command {}
+
+    record Stop() implements Command {}
+
+    record Wake() implements Command {}
+
+    private record PendingInput(String table, List<Change> changes) {}
+
+    public Controller(Circuit circuit, Optional<StorageDirectory> storage, String programFingerprint,
+            Optional<Duration> checkpointInterval, Counters counters) {
+        this.circuit = requireNonNull(circuit, "circuit is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.programFingerprint = requireNonNull(programFingerprint, "programFingerprint is null");
+        this.checkpointInterval = requireNonNull(checkpointInterval, "checkpointInterval is null");
+        this.counters = requireNonNull(counters, "counters is null");
+        this.checkpointWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this::run, "circuit");
+        this.thread.setDaemon(true);
+    }
+
+    /** Runs one step over nothing, so materialized views are current before the pipeline is reported ready. */
+    public void stepOnce() {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("stepOnce is for before start()");
+        }
+        step();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public ControllerState state() {
+        return state;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public long completedSteps() {
+        return circuit.steps();
+    }
+
+    /** The contents of a materialized table or view after the last completed step; safe from any thread. */
+    public Batch snapshot(String relation) {
+        return circuit.snapshot(relation);
+    }
+
+    public long bufferedRecords() {
+        return bufferedRecords.get();
+    }
+
+    public Optional<CheckpointStats> lastCheckpoint() {
+        return Optional.ofNullable(lastCheckpoint);
+    }
+
+    /** Start time of the checkpoint being written, if one is. */
+    public Optional<String> checkpointInProgress() {
+        return checkpointInProgress;
+    }
+
+    /** The error that stopped the circuit thread, if it failed. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Completes when the circuit thread has stopped, for whatever reason. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    public void resume() {
+        commands.add(new Start());
+    }
+
+    public void pause() {
+        commands.add(new Pause());
+    }
+
+    public CompletableFuture<CheckpointRecord> checkpoint() {
+        CompletableFuture<CheckpointRecord> reply = new CompletableFuture<>();
+        if (storage.isEmpty()) {
+            reply.completeExceptionally(new SluiceException(ErrorCode.CHECKPOINT_ERROR,
+                    "cannot checkpoint: the pipeline has no storage configured"));
+            return reply;
+        }
+        commands.add(new Checkpoint(reply));
+        return reply;
+    }
+
+    /** Runs the input queued so far through a step, checkpoints, and stops the circuit thread. */
+    public CompletableFuture<CheckpointRecord> suspend() {
+        CompletableFuture<CheckpointRecord> reply = new CompletableFuture<>();
+        if (storage.isEmpty()) {
+            reply.completeExceptionally(new SluiceException(ErrorCode.SUSPEND_ERROR,
+                    "cannot suspend: the pipeline has no storage configured, so it has nowhere to checkpoint"));
+            return reply;
+        }
+        commands.add(new Suspend(reply));
+        return reply;
+    }
+
+    /** Stops the circuit thread without a checkpoint. */
+    public void stop() {
+        commands.add(new Stop());
+    }
+
+    /** Queues changes for the next step; the caller holds the ingress gate. */
+    public void push(String table, List<Change> changes, long bytes) {
+        if (changes.isEmpty()) {
+            counters.totalInputBytes.addAndGet(bytes);
+            return;
+        }
+        input.add(new PendingInput(table, changes));
+        bufferedRecords.addAndGet(changes.size());
+        counters.totalInputRecords.addAndGet(changes.size());
+        counters.totalInputBytes.addAndGet(bytes);
+        if (wakePending.compareAndSet(false, true)) {
+            commands.add(new Wake());
+        }
+    }
+
+    public void subscribe(String view, OutputSubscriber subscriber) {
+        subscribers.computeIfAbsent(view, v -> new CopyOnWriteArrayList<>()).add(subscriber);
+        if (state == ControllerState.Terminated) {
+            subscriber.onEnd();
+        }
+    }
+
+    public void unsubscribe(String view, OutputSubscriber subscriber) {
+        List<OutputSubscriber> list = subscribers.get(view);
+        if (list != null) {
+            list.remove(subscriber);
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Command command = commands.poll(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                while (command != null) {
+                    if (!handle(command)) {
+                        finish(null);
+                        return;
+                    }
+                    command = commands.poll();
+                }
+                if (bufferedRecords.get() > 0 && pendingSuspend == null) {
+                    step();
+                }
+                schedulePeriodicCheckpoint();
+                if (!writing && pendingSuspend != null) {
+                    startSuspendCheckpoint();
+                } else if (!writing && !pendingCheckpoints.isEmpty()) {
+                    startCheckpoint(List.copyOf(pendingCheckpoints), false);
+                    pendingCheckpoints.clear();
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("circuit thread failed; the pipeline stops", t);
+            failure = t;
+            finish(t);
+        }
+    }
+
+    /** Applies one command; false means leave the loop. */
+    private boolean handle(Command command) {
+        if (command instanceof Start) {
+            state = ControllerState.Running;
+        } else if (command instanceof Pause) {
+            state = ControllerState.Paused;
+        } else if (command instanceof Checkpoint c) {
+            pendingCheckpoints.add(c.reply());
+        } else if (command instanceof Suspend s) {
+            if (pendingSuspend == null) {
+                pendingSuspend = s.reply();
+            } else {
+                pendingSuspend.whenComplete((r, e) -> complete(s.reply(), r, e));
+            }
+        } else if (command instanceof Stop) {
+            return false;
+        } else if (command instanceof Wake) {
+            wakePending.set(false);
+        } else if (command instanceof CheckpointDone done) {
+            return checkpointDone(done);
+        }
+        return true;
+    }
+
+    /** Publishes a finished checkpoint write; false when it was the final one of a suspend. */
+    private boolean checkpointDone(CheckpointDone done) {
+        writing = false;
+        checkpointInProgress = Optional.empty();
+        lastCheckpointNanos = System.nanoTime();
+        if (done.thenTerminate()) {
+            state = ControllerState.Terminated;
+            endSubscriptions();
+            pendingSuspend = null;
+        }
+        for (CompletableFuture<CheckpointRecord> reply : done.replies()) {
+            complete(reply, done.record(), done.error());
+        }
+        return !done.thenTerminate();
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+        if (error != null) {
+            future.completeExceptionally(error);
+        } else {
+            future.complete(value);
+        }
+    }
+
+    private void schedulePeriodicCheckpoint() {
+        if (checkpointInterval.isEmpty() || storage.isEmpty() || writing || !pendingCheckpoints.isEmpty()) {
+            return;
+        }
+        if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.get().toNanos()) {
+            CompletableFuture<CheckpointRecord> periodic = new CompletableFuture<>();
+            periodic.whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.warn("periodic checkpoint failed: {}", e.getMessage());
+                }
+            });
+            pendingCheckpoints.add(periodic);
+        }
+    }
+
+    /** Runs one step over the queued input and hands each view's change to its subscribers. */
+    private void step() {
+        long records = 0;
+        PendingInput pending;
+        while ((pending = input.poll()) != null) {
+            for (Change c : pending.changes()) {
+                circuit.append(pending.table(), c.row(), c.weight());
+            }
+            records += pending.changes().size();
+        }
+        Map<String, Batch> outputs = circuit.step();
+        bufferedRecords.addAndGet(-records);
+        counters.totalProcessedRecords.addAndGet(records);
+        long step = circuit.steps();
+        for (Map.Entry<String, Batch> out : outputs.entrySet()) {
+            if (out.getValue().isEmpty()) {
+                continue;
+            }
+            List<OutputSubscriber> list = subscribers.get(out.getKey());
+            if (list != null) {
+                for (OutputSubscriber s : list) {
+                    s.onDelta(step, out.getValue());
+                }
+            }
+        }
+    }
+
+    private void startCheckpoint(List<CompletableFuture<CheckpointRecord>> replies, boolean thenTerminate) {
+        if (bufferedRecords.get() > 0) {
+            step();
+        }
+        long captureStart = System.nanoTime();
+        CircuitState captured = circuit.capture();
+        CheckpointRecord.Counters counterSnapshot = counters.snapshot();
+        Duration captureTime = Duration.ofNanos(System.nanoTime() - captureStart);
+        writing = true;
+        checkpointInProgress = Optional.of(java.time.Instant.now().toString());
+        checkpointWriter.execute(() -> {
+            long writeStart = System.nanoTime();
+            try {
+                CheckpointRecord record = storage.orElseThrow().writeCheckpoint(captured, counterSnapshot, programFingerprint);
+                Duration writeTime = Duration.ofNanos(System.nanoTime() - writeStart);
+                lastCheckpoint = new CheckpointStats(record.uuid(), record.step(), captureTime, writeTime,
+                        record.writtenBytes(), record.sizeBytes(), java.time.Instant.now().toString());
+                LOG.atInfo().addKeyValue("checkpoint", record.uuid()).addKeyValue("step", record.step())
+                        .addKeyValue("written_bytes", record.writtenBytes())
+                        .addKeyValue("capture_ms", captureTime.toMillis()).addKeyValue("write_ms", writeTime.toMillis())
+                        .log("checkpoint committed");
+                commands.add(new CheckpointDone(replies, record, null, thenTerminate));
+            } catch (Throwable t) {
+                LOG.error("checkpoint failed; the previous checkpoint stays the resume point", t);
+                commands.add(new CheckpointDone(replies, null, t, thenTerminate));
+            }
+        });
+    }
+
+    private void startSuspendCheckpoint() {
+        CompletableFuture<CheckpointRecord> reply = pendingSuspend;
+        List<CompletableFuture<CheckpointRecord>> replies = new ArrayList<>(pendingCheckpoints);
+        pendingCheckpoints.clear();
+        replies.add(reply);
+        startCheckpoint(replies, true);
+    }
+
+    private void finish(Throwable error) {
+        state = ControllerState.Terminated;
+        checkpointWriter.shutdown();
+        SluiceException stopped = new SluiceException(ErrorCode.TERMINATING, "the pipeline stopped before this request completed");
+        for (CompletableFuture<CheckpointRecord> f : pendingCheckpoints) {
+            f.completeExceptionally(error != null ? error : stopped);
+        }
+        if (pendingSuspend != null && !pendingSuspend.isDone()) {
+            pendingSuspend.completeExceptionally(error != null ? error : stopped);
+        }
+        endSubscriptions();
+        terminated.complete(null);
+    }
+
+    private void endSubscriptions() {
+        for (List<OutputSubscriber> list : subscribers.values()) {
+            for (OutputSubscriber s : list) {
+                s.onEnd();
+            }
+        }
+    }
+
+    /** Sent by the checkpoint thread to the circuit thread when a write finished. */
+    private record CheckpointDone(List<CompletableFuture<CheckpointRecord>> replies, CheckpointRecord record,
+            Throwable error, boolean thenTerminate) implements Command {}
+}

@@ -1,0 +1,18 @@
+package io.sluice.pipeline.format;
+
+import java.util.List;
+
+/**
+ * The result of parsing one ingress body: the good changes, in order, and the records that failed.
+ *
+ * @param bytes body bytes read
+ */
+public record ParsedInput(List<Change> changes, List<ParseError> errors, long errorCount, long bytes) {
+    /** At most this many errors are listed; the rest are only counted. */
+    public static final int MAX_LISTED_ERRORS = 1000;
+
+    public ParsedInput {
+        changes = List.copyOf(changes);
+        errors = List.copyOf(errors);
+    }
+}

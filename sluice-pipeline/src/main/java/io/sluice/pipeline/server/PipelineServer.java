@@ -1,0 +1,182 @@
+package io.sluice.pipeline.server;
+
+import io.sluice.pipeline.api.ErrorCode;
+import io.sluice.pipeline.api.SluiceException;
+import io.sluice.pipeline.controller.Pipeline;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of the pipeline process, on Jetty 12 core handlers. Jetty installs no signal or
+ * shutdown-hook behaviour of its own ({@code stopAtShutdown} stays false): stopping is
+ * {@link #stopGracefully}, called by the shutdown coordinator. A graceful stop refuses new
+ * connections and lets in-flight requests finish, up to the drain budget.
+ *
+ * <p>Every error leaves through {@link #sendError}: a {@link SluiceException} becomes its status
+ * and the uniform body; anything else is a logged 500.
+ */
+public final class PipelineServer {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineServer.class);
+    public static final Duration DRAIN_BUDGET = Duration.ofSeconds(10);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final ControlEndpoints control;
+    private final IngressEndpoint ingress;
+    private final EgressEndpoint egress;
+    private final QueryEndpoint query;
+
+    public PipelineServer(Pipeline pipeline, String bindAddress, int port) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("http");
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setStopAtShutdown(false);
+        server.setStopTimeout(DRAIN_BUDGET.toMillis());
+        control = new ControlEndpoints(pipeline);
+        ingress = new IngressEndpoint(pipeline);
+        egress = new EgressEndpoint(pipeline);
+        query = new QueryEndpoint(pipeline);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(new Router());
+        server.setHandler(graceful);
+    }
+
+    /** Binds and starts serving; returns the bound port. */
+    public int start() throws Exception {
+        server.start();
+        int port = connector.getLocalPort();
+        LOG.info("Started HTTP server on {}:{}", connector.getHost(), port);
+        return port;
+    }
+
+    /** Publishes the port in {@code dir/port}, written to {@code port.tmp} and renamed, so a watcher never reads a partial file. */
+    public static void writePortFile(Path dir, int port) throws IOException {
+        Path tmp = dir.resolve("port.tmp");
+        Files.writeString(tmp, port + "\n");
+        Files.move(tmp, dir.resolve("port"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Stops accepting connections and waits for in-flight requests, at most the drain budget (then cuts them). */
+    public void stopGracefully() {
+        try {
+            server.stop();
+            LOG.info("HTTP server stopped");
+        } catch (Exception e) {
+            LOG.warn("HTTP server stop: {} (in-flight requests were cut after {} s)", e.toString(), DRAIN_BUDGET.toSeconds());
+        }
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    private final class Router extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Exchange ex = new Exchange(request, response, callback);
+            try {
+                route(ex, Request.getPathInContext(request));
+            } catch (SluiceException e) {
+                sendError(ex, e);
+            } catch (EofException e) {
+                LOG.debug("client went away: {}", e.getMessage());
+                callback.failed(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                callback.failed(e);
+            } catch (Throwable t) {
+                if (ex.completed()) {
+                    LOG.debug("error after the response was sent: {}", t.toString());
+                    callback.failed(t);
+                } else {
+                    LOG.error("internal error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), t);
+                    sendError(ex, new SluiceException(ErrorCode.INTERNAL, "internal error: " + t, null));
+                }
+            }
+            return true;
+        }
+
+        private void route(Exchange ex, String path) throws Exception {
+            String method = ex.method();
+            boolean get = method.equals("GET");
+            boolean post = method.equals("POST");
+            if (path.startsWith("/ingress/") && post) {
+                ingress.handle(ex, decode(path.substring("/ingress/".length())));
+                return;
+            }
+            if (path.startsWith("/egress/") && (post || get)) {
+                egress.handle(ex, decode(path.substring("/egress/".length())));
+                return;
+            }
+            switch (path) {
+                case "/" -> require(ex, get, () -> ex.sendText(200, "text/html; charset=utf-8",
+                        "<html><head><title>Sluice pipeline</title></head><body>Sluice pipeline. See /status.</body></html>"));
+                case "/status" -> require(ex, get, () -> control.status(ex));
+                case "/start" -> require(ex, get || post, () -> control.start(ex));
+                case "/pause" -> require(ex, get || post, () -> control.pause(ex));
+                case "/activate" -> require(ex, post, () -> control.activate(ex));
+                case "/suspend" -> require(ex, post, () -> control.suspend(ex));
+                case "/checkpoint" -> require(ex, post, () -> control.checkpoint(ex));
+                case "/checkpoint_status" -> require(ex, get, () -> control.checkpointStatus(ex));
+                case "/checkpoints" -> require(ex, get, () -> control.checkpoints(ex));
+                case "/stats" -> require(ex, get, () -> control.stats(ex));
+                case "/query" -> require(ex, get, () -> query.handle(ex));
+                default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
+            }
+        }
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static void require(Exchange ex, boolean ok, Action a) throws Exception {
+        if (!ok) {
+            throw new SluiceException(ErrorCode.METHOD_NOT_ALLOWED, "method " + ex.method() + " is not allowed here",
+                    Map.of("method", ex.method()));
+        }
+        a.run();
+    }
+
+    private static String decode(String segment) {
+        return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+
+    /** The one place errors become HTTP answers; client errors are logged at info, server errors at error. */
+    static void sendError(Exchange ex, SluiceException e) {
+        if (e.errorCode().kind() == ErrorCode.Kind.INTERNAL) {
+            LOG.error("{} {}: {}", ex.method(), ex.request.getHttpURI().getPath(), e.getMessage());
+        } else {
+            LOG.info("{} {}: {} {}", ex.method(), ex.request.getHttpURI().getPath(), e.errorCode().code(), e.getMessage());
+        }
+        if (ex.completed()) {
+            return;
+        }
+        try {
+            ex.sendJson(e.errorCode().httpStatus(), e.toResponse());
+        } catch (IOException io) {
+            ex.callback.failed(io);
+        }
+    }
+}

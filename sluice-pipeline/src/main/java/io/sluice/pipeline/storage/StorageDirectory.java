@@ -1,0 +1,282 @@
+package io.sluice.pipeline.storage;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sluice.engine.circuit.CircuitState;
+import io.sluice.engine.storage.CircuitStateCodec;
+import io.sluice.pipeline.api.DesiredStatus;
+import io.sluice.pipeline.api.ErrorCode;
+import io.sluice.pipeline.api.SluiceException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage directory of one pipeline.
+ *
+ * <pre>
+ *   sluice.pidlock            exclusive lock, PID of the holder
+ *   status.json               desired status and deployment id
+ *   checkpoints.json          the catalog: committed checkpoints, oldest first
+ *   state.json                the latest committed checkpoint; replacing it is THE commit point
+ *   checkpoints/&lt;uuid&gt;/      one checkpoint: circuit.manifest, state.json
+ *   batches/b-&lt;uuid&gt;.batch   immutable batch files, shared by every checkpoint that holds them
+ * </pre>
+ *
+ * <p>A checkpoint is written in this order: new batch files (fsynced), the checkpoint directory's
+ * files (fsynced), the catalog, and last the root {@code state.json}. A crash at any point before
+ * the last rename leaves the previous checkpoint as the resume point. Retention keeps the newest
+ * {@link #RETAINED} checkpoints and deletes what only older ones referenced, after the commit.
+ *
+ * <p>Checkpoint writes come from one thread at a time (the controller's checkpoint thread); the
+ * catalog may be read from any thread.
+ */
+public final class StorageDirectory implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageDirectory.class);
+    static final int RETAINED = 2;
+    private static final String STATUS = "status.json";
+    private static final String CATALOG = "checkpoints.json";
+    private static final String ROOT_STATE = "state.json";
+    private static final String MANIFEST = "circuit.manifest";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final Path checkpoints;
+    private final Path batches;
+    private final StorageLock lock;
+    private volatile List<CheckpointRecord> catalog;
+
+    private StorageDirectory(Path root, StorageLock lock, List<CheckpointRecord> catalog) {
+        this.root = root;
+        this.checkpoints = root.resolve("checkpoints");
+        this.batches = root.resolve("batches");
+        this.lock = lock;
+        this.catalog = List.copyOf(catalog);
+    }
+
+    /** Creates the directory if needed, takes its lock (waiting up to {@code lockWait}) and cleans up an interrupted checkpoint. */
+    public static StorageDirectory open(Path root, Duration lockWait) throws IOException {
+        Files.createDirectories(root);
+        StorageLock lock = StorageLock.acquire(root, lockWait);
+        try {
+            Files.createDirectories(root.resolve("checkpoints"));
+            Files.createDirectories(root.resolve("batches"));
+            List<CheckpointRecord> catalog = readCatalog(root);
+            StorageDirectory dir = new StorageDirectory(root, lock, catalog);
+            dir.collectStartupGarbage();
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return root;
+    }
+
+    private static List<CheckpointRecord> readCatalog(Path root) throws IOException {
+        Path file = root.resolve(CATALOG);
+        if (!Files.exists(file)) {
+            try (Stream<Path> dirs = Files.list(root.resolve("checkpoints"))) {
+                if (dirs.findAny().isPresent()) {
+                    throw new SluiceException(ErrorCode.STORAGE_ERROR, "storage directory " + root
+                            + " holds checkpoint directories but no catalog (" + CATALOG
+                            + "); refusing to start rather than delete them");
+                }
+            }
+            return List.of();
+        }
+        return JSON.readValue(file.toFile(), new TypeReference<List<CheckpointRecord>>() {});
+    }
+
+    /** Removes what an interrupted checkpoint left: temporary files, uncatalogued checkpoint directories, unreferenced batch files. */
+    private void collectStartupGarbage() throws IOException {
+        Set<String> keepDirs = new HashSet<>();
+        Set<String> keepBatches = new HashSet<>();
+        for (CheckpointRecord r : catalog) {
+            keepDirs.add(r.uuid());
+            keepBatches.addAll(r.batches());
+        }
+        deleteUnlisted(checkpoints, keepDirs);
+        deleteUnlisted(batches, keepBatches);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "*" + AtomicFiles.TEMP_SUFFIX)) {
+            for (Path f : files) {
+                LOG.info("removing leftover temporary file {}", f);
+                Files.deleteIfExists(f);
+            }
+        }
+        for (CheckpointRecord r : catalog) {
+            for (String b : r.batches()) {
+                if (!Files.isRegularFile(batches.resolve(b))) {
+                    LOG.error("checkpoint {} references missing batch file {}", r.uuid(), b);
+                }
+            }
+        }
+    }
+
+    private static void deleteUnlisted(Path directory, Set<String> keep) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path p : entries) {
+                if (!keep.contains(p.getFileName().toString())) {
+                    LOG.info("removing {}, which no committed checkpoint references", p);
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(q);
+                }
+            }
+        } else {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** The contents of {@code status.json}. */
+    public record StatusFile(
+            @com.fasterxml.jackson.annotation.JsonProperty("desired_status") DesiredStatus desiredStatus,
+            @com.fasterxml.jackson.annotation.JsonProperty("deployment_id") String deploymentId) {}
+
+    public Optional<StatusFile> readStatus() throws IOException {
+        Path file = root.resolve(STATUS);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(JSON.readValue(file.toFile(), StatusFile.class));
+    }
+
+    public void writeStatus(StatusFile status) throws IOException {
+        AtomicFiles.write(root.resolve(STATUS), JSON.writeValueAsBytes(status));
+    }
+
+    public List<CheckpointRecord> catalog() {
+        return catalog;
+    }
+
+    /** A checkpoint read back: its record and the operator state. */
+    public record Restored(CheckpointRecord record, CircuitState state) {}
+
+    /** Reads the latest committed checkpoint, if any. A listed file that is missing or corrupt fails the restore. */
+    public Optional<Restored> readLatest() throws IOException {
+        Path file = root.resolve(ROOT_STATE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        CheckpointRecord record = JSON.readValue(file.toFile(), CheckpointRecord.class);
+        Path manifest = checkpoints.resolve(record.uuid()).resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new IOException("checkpoint " + record.uuid() + " is missing its manifest " + manifest);
+        }
+        for (String b : record.batches()) {
+            if (!Files.isRegularFile(batches.resolve(b))) {
+                throw new IOException("checkpoint " + record.uuid() + " references batch file " + b + ", which is missing");
+            }
+        }
+        CircuitState state = CircuitStateCodec.readManifest(Files.readAllBytes(manifest), new FileStateStore(batches));
+        return Optional.of(new Restored(record, state));
+    }
+
+    /**
+     * Writes and commits a checkpoint of {@code state}; returns its record. On failure the previous
+     * checkpoint stays the committed one and the partial files are removed.
+     */
+    public CheckpointRecord writeCheckpoint(CircuitState state, CheckpointRecord.Counters counters, String programFingerprint)
+            throws IOException {
+        String uuid = TimeOrderedUuid.next().toString();
+        Path dir = checkpoints.resolve(uuid);
+        try {
+            Files.createDirectory(dir);
+            FileStateStore store = new FileStateStore(batches);
+            byte[] manifest = CircuitStateCodec.writeManifest(state, store);
+            store.sync();
+            AtomicFiles.write(dir.resolve(MANIFEST), manifest);
+            long ownBytes = manifest.length;
+            CheckpointRecord draft = new CheckpointRecord(uuid, state.steps(), System.currentTimeMillis(),
+                    programFingerprint, counters, store.referenced(), 0, 0);
+            byte[] stateJson = JSON.writeValueAsBytes(draft);
+            ownBytes += stateJson.length;
+            CheckpointRecord record = new CheckpointRecord(uuid, draft.step(), draft.createdAtMillis(),
+                    programFingerprint, counters, draft.batches(), store.referencedBytes() + ownBytes,
+                    store.writtenBytes() + ownBytes);
+            AtomicFiles.write(dir.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
+            List<CheckpointRecord> next = new ArrayList<>(catalog);
+            next.add(record);
+            AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(next));
+            catalog = List.copyOf(next);
+            AtomicFiles.write(root.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
+            collectRetired();
+            return record;
+        } catch (IOException | RuntimeException e) {
+            if (catalog.stream().noneMatch(r -> r.uuid().equals(uuid))) {
+                try {
+                    deleteRecursively(dir);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** After a commit: drops checkpoints beyond the newest {@link #RETAINED}, then the batch files only they referenced. */
+    private void collectRetired() throws IOException {
+        List<CheckpointRecord> all = catalog;
+        if (all.size() <= RETAINED) {
+            return;
+        }
+        List<CheckpointRecord> kept = List.copyOf(all.subList(all.size() - RETAINED, all.size()));
+        List<CheckpointRecord> retired = all.subList(0, all.size() - RETAINED);
+        AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(kept));
+        catalog = kept;
+        Set<String> live = new HashSet<>();
+        kept.forEach(r -> live.addAll(r.batches()));
+        for (CheckpointRecord r : retired) {
+            for (String b : r.batches()) {
+                if (!live.contains(b)) {
+                    Files.deleteIfExists(batches.resolve(b));
+                }
+            }
+            deleteRecursively(checkpoints.resolve(r.uuid()));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.close();
+    }
+
+    /** UUIDv7-style ids, so checkpoint names sort by creation time. */
+    static final class TimeOrderedUuid {
+        private static long last;
+
+        private TimeOrderedUuid() {
+        }
+
+        static synchronized UUID next() {
+            long millis = Math.max(System.currentTimeMillis(), last + 1);
+            last = millis;
+            long msb = (millis << 16) | 0x7000L | (java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0x0FFFL);
+            long lsb = (java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+            return new UUID(msb, lsb);
+        }
+    }
+}
