@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * that already exist), so the order of creation is a valid evaluation order, and node numbers are
  * stable for the same program: they name operator state in checkpoints.
  *
- * <p>API (fixed; the implementation is being written):
+ * <p>API:
  * <pre>
  *   CircuitBuilder b = new CircuitBuilder();
  *   Stream t = b.input("t");                               // Z-set of rows

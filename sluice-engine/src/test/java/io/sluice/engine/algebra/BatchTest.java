@@ -24,7 +24,7 @@ class BatchTest {
 
     @Test
     void plusOfNegationIsEmpty() {
-        Batch b = Batch.builder().add(Row.of(1), Row.of("x"), 3).add(Row.of(null), Row.of("y"), -2).build();
+        Batch b = Batch.builder().add(Row.of(1), Row.of("x"), 3).add(Row.of((Object) null), Row.of("y"), -2).build();
         assertThat(b.plus(b.negate()).isEmpty()).isTrue();
         assertThat(b.plus(b)).isEqualTo(Batch.builder().addAll(b).addAll(b).build());
     }
