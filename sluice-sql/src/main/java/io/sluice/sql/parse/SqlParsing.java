@@ -9,10 +9,12 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.ddl.SqlDdlParserImpl;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * Calcite's parser, configured as Feldera configures it: unquoted identifiers fold to lower case,
- * double-quoted ones are kept exactly, and names are then matched case-sensitively.
+ * double-quoted ones are kept exactly, and names are then matched case-sensitively. The lenient
+ * conformance admits {@code %} for MOD.
  */
 public final class SqlParsing {
     private static final SqlParser.Config CONFIG = SqlParser.config()
@@ -20,7 +22,8 @@ public final class SqlParsing {
             .withQuoting(Quoting.DOUBLE_QUOTE)
             .withUnquotedCasing(Casing.TO_LOWER)
             .withQuotedCasing(Casing.UNCHANGED)
-            .withCaseSensitive(true);
+            .withCaseSensitive(true)
+            .withConformance(SqlConformanceEnum.LENIENT);
 
     private SqlParsing() {
     }
