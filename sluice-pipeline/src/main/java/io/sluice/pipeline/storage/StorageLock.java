@@ -38,7 +38,12 @@ final class StorageLock implements AutoCloseable {
         long nextLog = 0;
         try {
             while (true) {
-                FileLock lock = channel.tryLock();
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null; // held by this very process, through another channel
+                }
                 if (lock != null) {
                     channel.truncate(0);
                     channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
