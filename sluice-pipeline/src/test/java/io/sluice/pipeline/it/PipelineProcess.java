@@ -146,6 +146,9 @@ final class PipelineProcess implements AutoCloseable {
             if (r.statusCode() == 200 && r.body().contains("\"runtime_status\":\"" + status + "\"")) {
                 return;
             }
+            if (r.statusCode() == 500) {
+                throw new AssertionError("status is an error while waiting for " + status + ": " + last);
+            }
             Thread.sleep(50);
         }
         throw new AssertionError("status never became " + status + "; last: " + last + "\nlog:\n" + log());
