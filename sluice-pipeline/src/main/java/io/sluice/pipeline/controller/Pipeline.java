@@ -54,6 +54,7 @@ public final class Pipeline {
     private final Object lock = new Object();
     private volatile ShutdownProgress shutdown;
     private volatile StorageDirectory storage;
+    private volatile Controller lastController;
 
     private DesiredStatus desired;
     private boolean desiredSetByRequest;
@@ -82,6 +83,15 @@ public final class Pipeline {
             return new View(phase, desired, Optional.ofNullable(controller), Optional.ofNullable(error),
                     Optional.ofNullable(shutdown));
         }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** The controller this process built, also after it stopped: for metrics that outlive it. */
+    public Optional<Controller> lastController() {
+        return Optional.ofNullable(lastController);
     }
 
     public CompiledProgram program() {
@@ -171,6 +181,7 @@ public final class Pipeline {
                     return;
                 }
                 controller = c;
+                lastController = c;
                 phase = Phase.READY;
                 c.start();
                 if (desired == DesiredStatus.Running) {

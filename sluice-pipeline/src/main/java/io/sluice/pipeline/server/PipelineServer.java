@@ -42,6 +42,7 @@ public final class PipelineServer {
     private final IngressEndpoint ingress;
     private final EgressEndpoint egress;
     private final QueryEndpoint query;
+    private final MetricsEndpoint metrics;
 
     public PipelineServer(Pipeline pipeline, String bindAddress, int port) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -57,6 +58,7 @@ public final class PipelineServer {
         ingress = new IngressEndpoint(pipeline);
         egress = new EgressEndpoint(pipeline);
         query = new QueryEndpoint(pipeline);
+        metrics = new MetricsEndpoint(pipeline);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(new Router());
         server.setHandler(graceful);
@@ -142,6 +144,7 @@ public final class PipelineServer {
                 case "/checkpoints" -> require(ex, get, () -> control.checkpoints(ex));
                 case "/stats" -> require(ex, get, () -> control.stats(ex));
                 case "/query" -> require(ex, get, () -> query.handle(ex));
+                case "/metrics" -> require(ex, get, () -> metrics.handle(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
         }

@@ -50,6 +50,8 @@ class CleanShutdownIT {
             egress.awaitDataLines(2, Duration.ofSeconds(30));
             before = snapshot(p);
             assertThat(before.get("revenue")).hasSize(2);
+            assertThat(p.get("/metrics").body()).contains("records_input_total{pipeline=\"it\"} 8.0")
+                    .contains("records_processed_total{pipeline=\"it\"} 8.0");
             assertThat(committedCheckpoint(options)).isEmpty();
 
             p.signal("TERM");
