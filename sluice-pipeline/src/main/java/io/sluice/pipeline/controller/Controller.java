@@ -203,25 +203,24 @@ public final class Controller {
     }
 
     public CompletableFuture<CheckpointRecord> checkpoint() {
-        CompletableFuture<CheckpointRecord> reply = new CompletableFuture<>();
-        if (storage.isEmpty()) {
-            reply.completeExceptionally(new SluiceException(ErrorCode.CHECKPOINT_ERROR,
-                    "cannot checkpoint: the pipeline has no storage configured"));
-            return reply;
-        }
-        commands.add(new Checkpoint(reply));
-        return reply;
+        return requestCheckpoint(Checkpoint::new, ErrorCode.CHECKPOINT_ERROR, "checkpoint");
     }
 
     /** Runs the input queued so far through a step, checkpoints, and stops the circuit thread. */
     public CompletableFuture<CheckpointRecord> suspend() {
+        return requestCheckpoint(Suspend::new, ErrorCode.SUSPEND_ERROR, "suspend");
+    }
+
+    private CompletableFuture<CheckpointRecord> requestCheckpoint(
+            java.util.function.Function<CompletableFuture<CheckpointRecord>, Command> command, ErrorCode onNoStorage,
+            String action) {
         CompletableFuture<CheckpointRecord> reply = new CompletableFuture<>();
         if (storage.isEmpty()) {
-            reply.completeExceptionally(new SluiceException(ErrorCode.SUSPEND_ERROR,
-                    "cannot suspend: the pipeline has no storage configured, so it has nowhere to checkpoint"));
+            reply.completeExceptionally(new SluiceException(onNoStorage,
+                    "cannot " + action + ": the pipeline has no storage configured, so it has nowhere to checkpoint"));
             return reply;
         }
-        commands.add(new Suspend(reply));
+        commands.add(command.apply(reply));
         return reply;
     }
 

@@ -93,16 +93,8 @@ public final class ExprCompiler {
                     case DIVIDE -> '/';
                     default -> '%';
                 };
-                Expr a = compileNumeric(operands.get(0));
-                Expr b = compileNumeric(operands.get(1));
-                return row -> {
-                    Object x = a.eval(row);
-                    if (x == null) {
-                        return null;
-                    }
-                    Object y = b.eval(row);
-                    return y == null ? null : Values.arithmetic(op, x, y, type);
-                };
+                return strict(compileNumeric(operands.get(0)), compileNumeric(operands.get(1)),
+                        (x, y) -> Values.arithmetic(op, x, y, type));
             }
             case MINUS_PREFIX -> {
                 requireNumeric(call, type);
@@ -117,17 +109,7 @@ public final class ExprCompiler {
                 return row -> Values.adapt(a.eval(row), type);
             }
             case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
-                Expr a = compile(operands.get(0));
-                Expr b = compile(operands.get(1));
-                return row -> {
-                    Object x = a.eval(row);
-                    if (x == null) {
-                        return null;
-                    }
-                    Object y = b.eval(row);
-                    if (y == null) {
-                        return null;
-                    }
+                return strict(compile(operands.get(0)), compile(operands.get(1)), (x, y) -> {
                     int c = Values.compare(x, y);
                     return switch (kind) {
                         case EQUALS -> c == 0;
@@ -137,7 +119,7 @@ public final class ExprCompiler {
                         case GREATER_THAN -> c > 0;
                         default -> c >= 0;
                     };
-                };
+                });
             }
             case IS_DISTINCT_FROM, IS_NOT_DISTINCT_FROM -> {
                 Expr a = compile(operands.get(0));
@@ -227,17 +209,8 @@ public final class ExprCompiler {
         List<RexNode> operands = call.getOperands();
         switch (name) {
             case "||" -> {
-                Expr a = compile(operands.get(0));
-                Expr b = compile(operands.get(1));
-                return row -> {
-                    Object x = a.eval(row);
-                    if (x == null) {
-                        return null;
-                    }
-                    Object y = b.eval(row);
-                    return y == null ? null : Values.cast(x, ColumnType.of(Kind.VARCHAR))
-                            + (String) Values.cast(y, ColumnType.of(Kind.VARCHAR));
-                };
+                return strict(compile(operands.get(0)), compile(operands.get(1)),
+                        (x, y) -> Values.cast(x, ColumnType.of(Kind.VARCHAR)) + (String) Values.cast(y, ColumnType.of(Kind.VARCHAR)));
             }
             case "UPPER", "LOWER" -> {
                 Expr a = compile(operands.get(0));
@@ -298,6 +271,18 @@ public final class ExprCompiler {
                 out[i] = Values.adapt(compiled[i].eval(row), types[i]);
             }
             return Row.wrap(out);
+        };
+    }
+
+    /** A binary operator with SQL's NULL rule: NULL if either operand is, the right one evaluated only when the left is not. */
+    private static Expr strict(Expr a, Expr b, java.util.function.BinaryOperator<Object> op) {
+        return row -> {
+            Object x = a.eval(row);
+            if (x == null) {
+                return null;
+            }
+            Object y = b.eval(row);
+            return y == null ? null : op.apply(x, y);
         };
     }
 }
