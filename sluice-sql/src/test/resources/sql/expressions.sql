@@ -63,3 +63,14 @@ program:
 CREATE TABLE t (a INT);
 query: SELECT a FROM t
 error: not materialized
+====
+-- subtraction is arithmetic (Calcite's SqlKind.MINUS), not the set operator: it once was refused
+program:
+CREATE TABLE t (a BIGINT, b INT) WITH ('materialized' = 'true');
+insert t: 10 | 3
+insert t: NULL | 1
+query: SELECT a - b AS d, b - 7 AS e FROM t ORDER BY b
+expect:
+NULL | -6
+7 | -4
+ok

@@ -43,7 +43,7 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         SqlKind kind = call.getKind();
         SqlParserPos pos = call.getParserPosition();
         switch (kind) {
-            case UNION, EXCEPT, INTERSECT, MINUS -> throw refuse(pos, kind.sql + " is not supported");
+            case UNION, EXCEPT, INTERSECT -> throw refuse(pos, kind.sql + " is not supported");
             case OVER, WINDOW -> throw refuse(pos, "window functions (OVER) are not supported");
             case GROUPING_SETS, ROLLUP, CUBE -> throw refuse(pos, kind.sql + " is not supported");
             case EXISTS, SCALAR_QUERY, SOME, ALL -> throw refuse(pos, "subqueries in expressions are not supported");
