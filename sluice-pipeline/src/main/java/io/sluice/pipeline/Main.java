@@ -30,8 +30,9 @@ import picocli.CommandLine.Parameters;
  *   java -jar sluice.jar --config-file config.yaml [--sql-file program.sql] --initial running ...
  *   java -jar sluice.jar run program.sql [--port 8080] [--storage ./sluice-data]
  * </pre>
- * Exit codes: 0 after a shutdown by signal, 1 for a bad command line, config or program, or a
- * failed final checkpoint; 130 for a second SIGINT during a shutdown.
+ * Exit codes: 0 after a shutdown by signal; 1 for a bad config or program, a port that cannot be
+ * bound, or a final checkpoint that failed; 2 for an unknown option or a missing argument; 130 for a
+ * second SIGINT during a shutdown.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Runs one incremental SQL pipeline and serves its HTTP API.",
@@ -141,6 +142,8 @@ public final class Main implements Callable<Integer> {
                 : "{} is off: SIGTERM drains HTTP and exits without checkpoint", CleanShutdownSetting.VARIABLE);
         Pipeline pipeline = new Pipeline(config, program, initial, deploymentId);
         PipelineServer server = new PipelineServer(pipeline, bindAddress, port);
+        // Before binding: a SIGTERM from here on is handled by us, not by the JVM's default exit.
+        new ShutdownCoordinator(pipeline, server, clean).install();
         int bound;
         try {
             bound = server.start();
@@ -149,7 +152,6 @@ public final class Main implements Callable<Integer> {
             System.err.println("error: cannot serve on " + bindAddress + ":" + port + ": " + e.getMessage());
             return 1;
         }
-        new ShutdownCoordinator(pipeline, server, clean).install();
         LOG.atInfo().addKeyValue("pipeline", config.name()).addKeyValue("port", bound)
                 .addKeyValue("storage", config.storagePath().map(Path::toString).orElse("none"))
                 .addKeyValue("deployment_id", deploymentId).log("sluice pipeline starting");

@@ -221,6 +221,9 @@ public final class Controller {
             return reply;
         }
         commands.add(command.apply(reply));
+        // A request that reaches a stopped circuit thread is never handled: fail it instead of letting it wait.
+        terminated.whenComplete((v, e) -> reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING,
+                "cannot " + action + ": the circuit has stopped" + failure().map(t -> " (" + t.getMessage() + ")").orElse(""))));
         return reply;
     }
 

@@ -57,6 +57,8 @@ public final class Pipeline {
     private volatile Controller lastController;
 
     private DesiredStatus desired;
+    /** What {@code status.json} holds: the user's intent, which a suspend by signal does not change. */
+    private DesiredStatus intent;
     private boolean desiredSetByRequest;
     private Phase phase = Phase.INITIALIZING;
     private Controller controller;
@@ -67,6 +69,7 @@ public final class Pipeline {
         this.config = requireNonNull(config, "config is null");
         this.program = requireNonNull(program, "program is null");
         this.desired = requireNonNull(initial, "initial is null");
+        this.intent = initial;
         this.deploymentId = requireNonNull(deploymentId, "deploymentId is null");
         this.programFingerprint = sha256(program.programText());
         if (initial == DesiredStatus.Suspended) {
@@ -218,10 +221,13 @@ public final class Pipeline {
                                 + " a new deployment (another --deployment-id) to resume it",
                                 Map.of("error", "InvalidInitialStatus"));
                     }
-                    desired = from;
-                } else if (!from.mayTransitionAtStartupTo(desired)) {
-                    throw new SluiceException(ErrorCode.INITIALIZATION_ERROR, "cannot start " + desired
+                    intent = from;
+                } else if (!from.mayTransitionAtStartupTo(intent)) {
+                    throw new SluiceException(ErrorCode.INITIALIZATION_ERROR, "cannot start " + intent
                             + " from stored status " + from, Map.of("error", "InvalidStartupTransition"));
+                }
+                if (suspend == null) {
+                    desired = intent;
                 }
             }
             persistDesired();
@@ -265,12 +271,16 @@ public final class Pipeline {
      */
     public String transition(String action, DesiredStatus target, boolean activating) {
         synchronized (lock) {
+            if (phase == Phase.INITIALIZATION_ERROR || phase == Phase.FAILED) {
+                throw error;
+            }
             DesiredStatus old = desired;
             if ((!activating && old == DesiredStatus.Standby) || !old.mayTransitionTo(target, activating)) {
                 throw invalidTransition(action, old);
             }
             if (target != old) {
                 desired = target;
+                intent = target;
                 desiredSetByRequest = true;
                 persistDesired();
                 if (controller != null && phase == Phase.READY) {
@@ -290,11 +300,22 @@ public final class Pipeline {
                 "Cannot execute " + action + " transition starting from " + from, List.of(action, from.name()));
     }
 
+    /** Who asked for a suspend. */
+    public enum SuspendOrigin {
+        /** {@code POST /suspend}: the user's intent, stored in {@code status.json}. */
+        REQUEST,
+        /**
+         * A signal from the infrastructure (SIGTERM): the user's intent is unchanged, so the pod that
+         * replaces this one, with the same deployment id, resumes from the final checkpoint.
+         */
+        SIGNAL
+    }
+
     /**
      * Starts the suspend (once), or returns the one already under way or done. Throws InvalidTransition
-     * from Standby.
+     * from Standby. A failed pipeline has nothing consistent to save: the outcome is its error.
      */
-    public CompletableFuture<SuspendOutcome> suspend() {
+    public CompletableFuture<SuspendOutcome> suspend(SuspendOrigin origin) {
         CompletableFuture<SuspendOutcome> outcome;
         synchronized (lock) {
             if (suspend != null) {
@@ -303,9 +324,16 @@ public final class Pipeline {
             if (desired == DesiredStatus.Standby) {
                 throw invalidTransition("suspend", desired);
             }
+            if (phase == Phase.FAILED || phase == Phase.INITIALIZATION_ERROR) {
+                gate.close();
+                return CompletableFuture.completedFuture(SuspendOutcome.failed(error.getMessage()));
+            }
             desired = DesiredStatus.Suspended;
-            desiredSetByRequest = true;
-            persistDesired();
+            if (origin == SuspendOrigin.REQUEST) {
+                intent = DesiredStatus.Suspended;
+                desiredSetByRequest = true;
+                persistDesired();
+            }
             suspend = new CompletableFuture<>();
             outcome = suspend;
         }
@@ -371,14 +399,14 @@ public final class Pipeline {
         }
     }
 
-    /** Rewrites {@code status.json}; called under the lock whenever the desired status changes. */
+    /** Rewrites {@code status.json}; called under the lock whenever the intent changes. */
     private void persistDesired() {
         StorageDirectory st = storage;
         if (st == null) {
             return;
         }
         try {
-            st.writeStatus(new StorageDirectory.StatusFile(desired, deploymentId));
+            st.writeStatus(new StorageDirectory.StatusFile(intent, deploymentId));
         } catch (IOException e) {
             LOG.error("could not write status.json: {}", e.getMessage());
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * A shutdown in progress, as {@code /status} reports it in {@code runtime_status_details.shutdown}.
  *
  * @param signal the signal that started it ({@code SIGTERM}, {@code SIGINT})
- * @param stage {@code checkpointing}, {@code draining} or {@code exiting}
+ * @param stage {@code checkpointing}, then {@code draining}
  * @param startedAt ISO-8601 time the signal arrived
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

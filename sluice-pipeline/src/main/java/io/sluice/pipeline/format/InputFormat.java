@@ -37,7 +37,8 @@ public sealed interface InputFormat permits JsonInputFormat, CsvInputFormat {
                 throw new SluiceException(ErrorCode.INVALID_PARAM, "update_format '" + update
                         + "' is not supported; use insert_delete or raw", Map.of("error", "unsupported update_format"));
             }
-            boolean array = "true".equals(param.apply("array"));
+            String arrayParam = param.apply("array");
+            boolean array = "true".equals(arrayParam) || "1".equals(arrayParam);
             return new JsonInputFormat(u, array);
         }
         throw new SluiceException(ErrorCode.INVALID_PARAM, "format '" + format + "' is not supported; use json or csv",

@@ -25,6 +25,11 @@ public final class RowJsonWriter {
         gen.writeEndObject();
     }
 
+    /** {@code YYYY-MM-DD HH:MM:SS[.fraction]}, the form ingress reads back. */
+    public static String formatTimestamp(LocalDateTime t) {
+        return t.format(ValueConverter.TIMESTAMP);
+    }
+
     private static void writeValue(JsonGenerator gen, Object v) throws IOException {
         if (v == null) {
             gen.writeNull();
@@ -43,7 +48,7 @@ public final class RowJsonWriter {
         } else if (v instanceof BigDecimal d) {
             gen.writeNumber(d.toPlainString());
         } else if (v instanceof LocalDateTime t) {
-            gen.writeString(t.format(ValueConverter.TIMESTAMP));
+            gen.writeString(formatTimestamp(t));
         } else {
             gen.writeString(v.toString());
         }

@@ -95,7 +95,7 @@ final class ControlEndpoints {
     }
 
     void suspend(Exchange ex) throws IOException {
-        pipeline.suspend();
+        pipeline.suspend(Pipeline.SuspendOrigin.REQUEST);
         ex.sendJson(202, "Pipeline is suspending");
     }
 

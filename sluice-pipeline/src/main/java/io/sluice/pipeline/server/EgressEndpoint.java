@@ -195,7 +195,8 @@ final class EgressEndpoint {
                 return "";
             }
             String t = v instanceof java.math.BigDecimal d ? d.toPlainString()
-                    : v instanceof java.time.LocalDateTime ts ? ts.toString().replace('T', ' ') : v.toString();
+                    : v instanceof java.time.LocalDateTime ts ? io.sluice.pipeline.format.RowJsonWriter.formatTimestamp(ts)
+                    : v.toString();
             if (t.indexOf(',') >= 0 || t.indexOf('"') >= 0 || t.indexOf('\n') >= 0) {
                 return '"' + t.replace("\"", "\"\"") + '"';
             }

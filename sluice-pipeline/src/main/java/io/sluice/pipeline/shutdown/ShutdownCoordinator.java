@@ -24,6 +24,8 @@ import sun.misc.SignalHandler;
  * <ul>
  *   <li>SIGTERM runs the suspend of {@code POST /suspend} (ingress closes, the queued input is
  *   stepped, a final checkpoint is committed, the circuit stops), then drains HTTP and exits 0.
+ *   Unlike {@code POST /suspend}, it leaves the stored desired status as it was: the infrastructure,
+ *   not the user, stopped the pod, so its replacement (same deployment id) resumes by itself.
  *   If the suspend is refused because the pipeline is in Standby it exits 0 without a checkpoint (a
  *   standby holds nothing of its own); if the checkpoint fails it exits 1, so a supervisor can
  *   tell the resume point is older than the shutdown.</li>
@@ -68,11 +70,13 @@ public final class ShutdownCoordinator {
             if (previous == SignalHandler.SIG_IGN) {
                 // The JVM installs nothing for a signal its parent ignored (a background job of a
                 // non-interactive shell ignores SIGINT), so the signal stays ignored.
-                LOG.error("cannot handle SIG{}: the process was started with SIG{} ignored, so it stays ignored;"
-                        + " shutdown on SIG{} will not checkpoint", name, name, name);
+                LOG.error("cannot handle SIG{}: the process was started with SIG{} ignored, so it stays ignored{}", name, name,
+                        name.equals("TERM") ? "; shutdown on SIGTERM will not checkpoint"
+                                : "; SIGINT will not stop the pipeline (SIGTERM still checkpoints)");
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             LOG.error("cannot handle SIG{} ({}); shutdown on SIG{} will not checkpoint", name, e.getMessage(), name);
+            // Under -Xrs the JVM keeps its own handling, which exits without a checkpoint.
         }
     }
 
@@ -108,7 +112,7 @@ public final class ShutdownCoordinator {
         pipeline.reportShutdown(new ShutdownProgress("SIGTERM", "checkpointing", start.toString()));
         int code = EXIT_OK;
         try {
-            SuspendOutcome outcome = pipeline.suspend().get();
+            SuspendOutcome outcome = pipeline.suspend(Pipeline.SuspendOrigin.SIGNAL).get();
             if (outcome.succeeded()) {
                 LOG.atInfo().addKeyValue("checkpoint", outcome.checkpoint().get().uuid())
                         .addKeyValue("checkpoint_ms", Duration.between(start, Instant.now()).toMillis())

@@ -74,7 +74,7 @@ public final class StorageDirectory implements AutoCloseable {
         try {
             Files.createDirectories(root.resolve("checkpoints"));
             Files.createDirectories(root.resolve("batches"));
-            List<CheckpointRecord> catalog = readCatalog(root);
+            List<CheckpointRecord> catalog = committedOnly(root, readCatalog(root));
             StorageDirectory dir = new StorageDirectory(root, lock, catalog);
             dir.collectStartupGarbage();
             return dir;
@@ -101,6 +101,29 @@ public final class StorageDirectory implements AutoCloseable {
             return List.of();
         }
         return JSON.readValue(file.toFile(), new TypeReference<List<CheckpointRecord>>() {});
+    }
+
+    /**
+     * The catalog is written just before the root {@code state.json}; a crash between the two leaves
+     * catalog entries that were never committed. They are dropped here (and their files collected),
+     * so the catalog's newest entry is always the resume point.
+     */
+    private static List<CheckpointRecord> committedOnly(Path root, List<CheckpointRecord> catalog) throws IOException {
+        Path rootState = root.resolve(ROOT_STATE);
+        String committed = Files.exists(rootState) ? JSON.readValue(rootState.toFile(), CheckpointRecord.class).uuid() : null;
+        int last = -1;
+        for (int i = 0; i < catalog.size(); i++) {
+            if (catalog.get(i).uuid().equals(committed)) {
+                last = i;
+            }
+        }
+        if (last == catalog.size() - 1) {
+            return catalog;
+        }
+        List<CheckpointRecord> kept = List.copyOf(catalog.subList(0, last + 1));
+        LOG.info("dropping {} catalog entries that were never committed", catalog.size() - kept.size());
+        AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(kept));
+        return kept;
     }
 
     /** Removes what an interrupted checkpoint left: temporary files, uncatalogued checkpoint directories, unreferenced batch files. */
@@ -203,6 +226,8 @@ public final class StorageDirectory implements AutoCloseable {
             throws IOException {
         String uuid = TimeOrderedUuid.next().toString();
         Path dir = checkpoints.resolve(uuid);
+        List<CheckpointRecord> previous = catalog;
+        CheckpointRecord record;
         try {
             Files.createDirectory(dir);
             FileStateStore store = new FileStateStore(batches);
@@ -214,7 +239,7 @@ public final class StorageDirectory implements AutoCloseable {
                     programFingerprint, counters, store.referenced(), 0, 0);
             byte[] stateJson = JSON.writeValueAsBytes(draft);
             ownBytes += stateJson.length;
-            CheckpointRecord record = new CheckpointRecord(uuid, draft.step(), draft.createdAtMillis(),
+            record = new CheckpointRecord(uuid, draft.step(), draft.createdAtMillis(),
                     programFingerprint, counters, draft.batches(), store.referencedBytes() + ownBytes,
                     store.writtenBytes() + ownBytes);
             AtomicFiles.write(dir.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
@@ -223,18 +248,26 @@ public final class StorageDirectory implements AutoCloseable {
             AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(next));
             catalog = List.copyOf(next);
             AtomicFiles.write(root.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
-            collectRetired();
-            return record;
         } catch (IOException | RuntimeException e) {
-            if (catalog.stream().noneMatch(r -> r.uuid().equals(uuid))) {
-                try {
-                    deleteRecursively(dir);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
+            // Not committed: the root state.json still names the previous checkpoint. Undo the rest.
+            try {
+                if (catalog != previous) {
+                    catalog = previous;
+                    AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(previous));
                 }
+                deleteRecursively(dir);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
             throw e;
         }
+        // Committed. Retention is housekeeping: a failure here leaves files the next startup collects.
+        try {
+            collectRetired();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("checkpoint {} committed, but removing older checkpoints failed: {}", uuid, e.toString());
+        }
+        return record;
     }
 
     /** After a commit: drops checkpoints beyond the newest {@link #RETAINED}, then the batch files only they referenced. */

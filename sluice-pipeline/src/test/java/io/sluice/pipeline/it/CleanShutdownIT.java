@@ -61,7 +61,8 @@ class CleanShutdownIT {
             assertThat(String.join("\n", egress.dataLines())).contains("\"order_id\":5");
         }
         assertThat(committedCheckpoint(options)).as("a checkpoint committed on SIGTERM").isPresent();
-        try (PipelineProcess p = PipelineProcess.start(options.withDeploymentId(UUID.randomUUID().toString()))) {
+        // The replacement pod keeps the deployment id: SIGTERM must not have stored "Suspended".
+        try (PipelineProcess p = PipelineProcess.start(options)) {
             p.awaitStatus("Running", Duration.ofSeconds(60));
             assertThat(snapshot(p)).isEqualTo(before);
             JsonNode stats = JSON.readTree(p.get("/stats").body()).get("global_metrics");
@@ -98,6 +99,23 @@ class CleanShutdownIT {
     }
 
     @Test
+    void sigtermOnAFailedPipeline_exitsOneAtOnceWithoutCheckpoint() throws Exception {
+        PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM
+                + "CREATE VIEW ratio AS SELECT order_id, 100 / (customer_id - 7) AS r FROM orders;\n", true);
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            p.ingestJson("orders", "{\"insert\": {\"order_id\": 1, \"customer_id\": 7}}");
+            HttpResponse<String> failed = awaitStatusCode(p, 500);
+            assertThat(failed.body()).contains("DbspError").contains("division by zero");
+            assertThat(p.post("/start", "").statusCode()).as("a failed pipeline takes no new status").isEqualTo(500);
+            p.signal("TERM");
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).as("exit code; log:\n%s", p.log()).isEqualTo(1);
+            assertThat(p.log()).contains("cannot suspend on signal");
+        }
+        assertThat(committedCheckpoint(options)).isEmpty();
+    }
+
+    @Test
     void sigintWithCleanShutdownOn_exitsWithoutCheckpoint() throws Exception {
         PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, true);
         try (PipelineProcess p = PipelineProcess.start(options)) {
@@ -119,7 +137,7 @@ class CleanShutdownIT {
         PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, true).withSigintIgnored();
         try (PipelineProcess p = PipelineProcess.start(options)) {
             p.awaitStatus("Running", Duration.ofSeconds(60));
-            assertThat(p.log()).contains("cannot handle SIGINT").contains("will not checkpoint");
+            assertThat(p.log()).contains("cannot handle SIGINT").contains("stays ignored");
             seed(p);
             p.signal("INT");
             Thread.sleep(500);
@@ -150,6 +168,27 @@ class CleanShutdownIT {
             assertThat(p.awaitExit(EXIT_TIMEOUT)).as("exit code; log:\n%s", p.log()).isZero();
             assertThat(committedCheckpoint(options)).contains(checkpoint);
         }
+        // An explicit suspend is the user's intent: the same deployment does not start again...
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            HttpResponse<String> status = awaitStatusCode(p, 500);
+            assertThat(status.body()).contains("this deployment was suspended");
+        }
+        // ...a new deployment resumes it.
+        try (PipelineProcess p = PipelineProcess.start(options.withDeploymentId(UUID.randomUUID().toString()))) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            assertThat(p.query("SELECT * FROM orders")).hasSize(4);
+        }
+    }
+
+    private static HttpResponse<String> awaitStatusCode(PipelineProcess p, int code) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<String> r = p.get("/status");
+        while (r.statusCode() != code && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            r = p.get("/status");
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(code);
+        return r;
     }
 
     /** Two customers and four orders: eight records. */

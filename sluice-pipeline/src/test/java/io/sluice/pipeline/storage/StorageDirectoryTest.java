@@ -89,6 +89,27 @@ class StorageDirectoryTest {
     }
 
     @Test
+    void aCrashBetweenCatalogAndRootState_dropsTheUncommittedCatalogEntry() throws Exception {
+        Circuit c = PROGRAM.newCircuit();
+        CheckpointRecord first;
+        byte[] rootAfterFirst;
+        try (StorageDirectory st = StorageDirectory.open(dir, Duration.ofSeconds(1))) {
+            first = st.writeCheckpoint(stateAfter(c, 0, 10), COUNTERS, "fp");
+            rootAfterFirst = Files.readAllBytes(dir.resolve("state.json"));
+            st.writeCheckpoint(stateAfter(c, 10, 20), COUNTERS, "fp");
+        }
+        // As if the process died after the catalog write but before the root state.json rename.
+        Files.write(dir.resolve("state.json"), rootAfterFirst);
+        try (StorageDirectory st = StorageDirectory.open(dir, Duration.ofSeconds(1))) {
+            assertThat(st.catalog()).extracting(CheckpointRecord::uuid).containsExactly(first.uuid());
+            assertThat(st.readLatest().orElseThrow().record().uuid()).isEqualTo(first.uuid());
+            try (Stream<Path> dirs = Files.list(dir.resolve("checkpoints"))) {
+                assertThat(dirs.map(d -> d.getFileName().toString())).containsExactly(first.uuid());
+            }
+        }
+    }
+
+    @Test
     void checkpointDirectoriesWithoutACatalog_refuseToStart() throws Exception {
         Files.createDirectories(dir.resolve("checkpoints/some-uuid"));
         assertThatThrownBy(() -> StorageDirectory.open(dir, Duration.ofSeconds(1)))
