@@ -123,12 +123,12 @@ public final class PipelineServer {
             String method = ex.method();
             boolean get = method.equals("GET");
             boolean post = method.equals("POST");
-            if (path.startsWith("/ingress/") && post) {
-                ingress.handle(ex, decode(path.substring("/ingress/".length())));
+            if (path.startsWith("/ingress/")) {
+                require(ex, post, () -> ingress.handle(ex, decode(path.substring("/ingress/".length()))));
                 return;
             }
-            if (path.startsWith("/egress/") && (post || get)) {
-                egress.handle(ex, decode(path.substring("/egress/".length())));
+            if (path.startsWith("/egress/")) {
+                require(ex, post || get, () -> egress.handle(ex, decode(path.substring("/egress/".length()))));
                 return;
             }
             switch (path) {

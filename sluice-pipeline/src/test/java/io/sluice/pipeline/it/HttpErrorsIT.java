@@ -1,0 +1,90 @@
+package io.sluice.pipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every error the HTTP API answers carries its status and the uniform {@code {message, error_code, details}} body. */
+class HttpErrorsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    private static PipelineProcess p;
+
+    @BeforeAll
+    static void start() throws Exception {
+        p = PipelineProcess.start(PipelineProcess.options(dir, CleanShutdownIT.PROGRAM, true));
+        p.awaitStatus("Running", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        p.close();
+    }
+
+    private static JsonNode error(HttpResponse<String> r, int status, String code) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("error_code").asText()).isEqualTo(code);
+        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(body.has("details")).isTrue();
+        return body;
+    }
+
+    @Test
+    void unknownTableAndView_are404() throws Exception {
+        error(p.post("/ingress/nope?format=json", "{}"), 404, "ConfigError.UnknownInputStream");
+        error(p.post("/egress/nope", ""), 404, "ConfigError.UnknownOutputStream");
+        error(p.get("/no/such/path"), 404, "NotFound");
+    }
+
+    @Test
+    void wrongMethod_is405() throws Exception {
+        error(p.get("/ingress/orders"), 405, "MethodNotAllowed");
+        error(p.get("/suspend"), 405, "MethodNotAllowed");
+        error(p.post("/status", ""), 405, "MethodNotAllowed");
+    }
+
+    @Test
+    void badParameters_are400() throws Exception {
+        error(p.post("/ingress/orders?format=avro", ""), 400, "InvalidParam");
+        error(p.post("/ingress/orders?format=json&force=maybe", ""), 400, "InvalidParam");
+        error(p.post("/activate?initial=suspended", ""), 400, "InvalidParam");
+        JsonNode mismatch = error(p.get("/checkpoint_status?incarnation_uuid=00000000-0000-0000-0000-000000000000"), 400,
+                "IncarnationUuidMismatch");
+        assertThat(mismatch.get("details").get("requested").asText()).isEqualTo("00000000-0000-0000-0000-000000000000");
+    }
+
+    @Test
+    void parseErrors_are400AfterTheGoodRecordsAreKept() throws Exception {
+        JsonNode body = error(p.post("/ingress/customers?format=json",
+                "{\"insert\": {\"id\": 900, \"region\": \"X\"}} {\"insert\": {\"id\": \"bad\"}} {\"oops\": 1}"), 400, "ParseErrors");
+        assertThat(body.get("details").get("num_errors").asInt()).isEqualTo(2);
+        assertThat(body.get("details").get("errors").get(0).get("event_number").asInt()).isEqualTo(2);
+        assertThat(p.query("SELECT id FROM customers WHERE id = 900")).hasSize(1);
+    }
+
+    @Test
+    void badQueries_areAdHocQueryErrors() throws Exception {
+        error(p.get("/query?sql=" + URLEncoder.encode("SELECT nope FROM orders", StandardCharsets.UTF_8)), 400, "AdHocQueryError");
+        error(p.get("/query?sql=" + URLEncoder.encode("SELECT * FROM big_orders", StandardCharsets.UTF_8)), 400, "AdHocQueryError");
+    }
+
+    @Test
+    void activatingARunningPipeline_behavesLikeStart_andStandbyIsOutOfReach() throws Exception {
+        assertThat(p.post("/start", "").statusCode()).isEqualTo(202);
+        assertThat(p.get("/pause").body()).isEqualTo("\"Pipeline transitioning from Running to Paused\"");
+        assertThat(p.post("/activate?initial=running", "").statusCode()).isEqualTo(202);
+        p.awaitStatus("Running", Duration.ofSeconds(10));
+    }
+}
