@@ -90,6 +90,20 @@ final class PipelineProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The resident set size from {@code /proc/<pid>/status}, or empty where there is no procfs. */
+    Optional<Long> residentBytes() throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.isReadable(status)) {
+            return Optional.empty();
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Sends SIGTERM with the {@code kill} command, as a kubelet or a person would. */
     void sendSigterm() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();

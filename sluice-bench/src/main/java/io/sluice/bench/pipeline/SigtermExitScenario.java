@@ -185,6 +185,8 @@ public final class SigtermExitScenario implements Scenario {
     /** Sends SIGTERM, waits for the exit, and collects the wall time and the shutdown figures the process logged. */
     private static List<ResultLine> terminate(PipelineProcess process, Map<String, String> labels, Duration timeout)
             throws Exception {
+        List<ResultLine> out = new ArrayList<>();
+        process.residentBytes().ifPresent(rss -> out.add(new ResultLine("pipeline_rss_bytes", labels, rss, "bytes")));
         int mark = process.lineCount();
         long start = System.nanoTime();
         process.sendSigterm();
@@ -201,7 +203,6 @@ public final class SigtermExitScenario implements Scenario {
         PipelineProcess.LogLine finalLine = required(process.lastLine(mark, l -> l.contains("final checkpoint committed")), process);
         PipelineProcess.LogLine complete = required(process.lastLine(mark, l -> l.contains("shutdown complete")), process);
         Map<String, String> written = keyValues(committed.text());
-        List<ResultLine> out = new ArrayList<>();
         out.add(new ResultLine("sigterm_exit_ms", labels, exitNanos / 1e6, "ms"));
         out.add(new ResultLine("final_checkpoint_ms", labels, Long.parseLong(keyValues(finalLine.text()).get("checkpoint_ms")), "ms"));
         out.add(new ResultLine("final_checkpoint_capture_ms", labels, Long.parseLong(written.get("capture_ms")), "ms"));
@@ -218,7 +219,7 @@ public final class SigtermExitScenario implements Scenario {
     }
 
     /** The {@code key=value} fields logback appends to a line ({@code %kvp{NONE}}). */
-    static Map<String, String> keyValues(String line) {
+    private static Map<String, String> keyValues(String line) {
         Map<String, String> fields = new LinkedHashMap<>();
         Matcher m = KEY_VALUE.matcher(line);
         while (m.find()) {

@@ -108,7 +108,7 @@ final class TableLoader {
         return s.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    static long value(long key, long seed) {
+    private static long value(long key, long seed) {
         long z = key + seed * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
