@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * Writes a {@link CircuitState} as batch files plus one small manifest, and reads it back.
  *
- * <p>Every batch goes through {@link StateStore#putBatch} unless it already has a
- * {@link Batch#persistedName()}, so a checkpoint writes only the batches created since the last
- * one; unchanged batches are referenced by name. The manifest (same framing as a batch file,
+ * <p>Every batch goes through {@link StateStore#putBatch}, also one that already has a
+ * {@link Batch#persistedName()}: the store does not write it again, but it must see it, because
+ * it tracks which files each checkpoint references (retention deletes the rest). So a checkpoint
+ * writes only the batches created since the last one; unchanged batches are referenced by name. The manifest (same framing as a batch file,
  * magic "SLCM") holds: zig-zag varint steps, varint operator count, then per operator its id,
  * varint batch count, the batch names, and its metadata bytes.
  */
@@ -87,11 +88,7 @@ public final class CircuitStateCodec {
     }
 
     private static String persist(Batch batch, StateStore store) throws IOException {
-        String name = batch.persistedName();
-        if (name != null) {
-            return name;
-        }
-        name = requireNonNull(store.putBatch(batch), "putBatch returned null");
+        String name = requireNonNull(store.putBatch(batch), "putBatch returned null");
         if (batch.persistedName() == null) {
             batch.markPersisted(name);
         }

@@ -9,7 +9,11 @@ import java.io.IOException;
  * still holds it.
  */
 public interface StateStore {
-    /** Writes the batch once, returns its name; a batch with a persistedName is not written again. */
+    /**
+     * Called for every batch a checkpoint references, in every checkpoint. Writes the batch if it is
+     * not stored yet and returns its name; a batch with a persistedName whose file exists is only
+     * recorded as referenced, not written again.
+     */
     String putBatch(Batch batch) throws IOException;
 
     /** Reads the batch stored under {@code name}, marked as persisted under that name. */
