@@ -51,6 +51,9 @@ public final class PipelineServer {
         connector = new ServerConnector(server);
         connector.setHost(bindAddress);
         connector.setPort(port);
+        // At shutdown, idle keep-alive connections are closed after this long (Jetty's default is 1 s,
+        // which every exit would wait for while a client keeps a pooled connection open).
+        connector.setShutdownIdleTimeout(100);
         server.addConnector(connector);
         server.setStopAtShutdown(false);
         server.setStopTimeout(DRAIN_BUDGET.toMillis());
