@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -51,9 +54,10 @@ public final class PipelineServer {
         connector = new ServerConnector(server);
         connector.setHost(bindAddress);
         connector.setPort(port);
-        // At shutdown, idle keep-alive connections are closed after this long (Jetty's default is 1 s,
-        // which every exit would wait for while a client keeps a pooled connection open).
-        connector.setShutdownIdleTimeout(100);
+        // Jetty applies this idle timeout to every connection once stopping, also to one whose request
+        // body is momentarily stalled: keep it at the drain budget so in-flight requests are not cut
+        // early. Idle keep-alive connections are closed at once by closeIdleConnections instead.
+        connector.setShutdownIdleTimeout(DRAIN_BUDGET.toMillis());
         server.addConnector(connector);
         server.setStopAtShutdown(false);
         server.setStopTimeout(DRAIN_BUDGET.toMillis());
@@ -82,13 +86,40 @@ public final class PipelineServer {
         Files.move(tmp, dir.resolve("port"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Stops accepting connections and waits for in-flight requests, at most the drain budget (then cuts them). */
+    /**
+     * Stops accepting connections and waits for in-flight requests, at most the drain budget (then
+     * cuts them). Connections with no request in progress (idle keep-alive ones, which clients such
+     * as a control plane or a metrics scraper hold) are closed at once rather than waited for.
+     */
     public void stopGracefully() {
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread closer = new Thread(() -> closeIdleConnections(stopped), "http-idle-closer");
+        closer.setDaemon(true);
+        closer.start();
         try {
             server.stop();
             LOG.info("HTTP server stopped");
         } catch (Exception e) {
             LOG.warn("HTTP server stop: {} (in-flight requests were cut after {} s)", e.toString(), DRAIN_BUDGET.toSeconds());
+        } finally {
+            stopped.set(true);
+        }
+    }
+
+    private void closeIdleConnections(AtomicBoolean stopped) {
+        while (!stopped.get()) {
+            for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+                Connection c = endPoint.getConnection();
+                // HTTP/1.1 counts requests in and responses out: equal means nothing in progress.
+                if (c != null && c.getMessagesIn() == c.getMessagesOut()) {
+                    endPoint.close();
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

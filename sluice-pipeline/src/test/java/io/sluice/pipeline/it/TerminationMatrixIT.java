@@ -128,6 +128,9 @@ class TerminationMatrixIT {
         try (PipelineProcess p = PipelineProcess.start(options.withInitial("standby"))) {
             p.awaitStatus("Standby", Duration.ofSeconds(60));
             assertThat(p.post("/ingress/orders?format=json", EXTRA).statusCode()).as("no ingress in standby").isEqualTo(503);
+            var suspend = p.post("/suspend", "");
+            assertThat(suspend.statusCode()).isEqualTo(400);
+            assertThat(suspend.body()).contains("\"error_code\":\"InvalidTransition\"").contains("[\"suspend\",\"Standby\"]");
             Kubelet.Termination t = Kubelet.terminate(p, LONG_GRACE);
             assertThat(t.killed()).isFalse();
             assertThat(t.exitCode()).as("exit code; log:\n%s", p.log()).isZero();
