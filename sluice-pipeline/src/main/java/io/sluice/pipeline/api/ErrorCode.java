@@ -7,6 +7,7 @@ package io.sluice.pipeline.api;
 public enum ErrorCode {
     INITIALIZING("Initializing", 503, Kind.UNAVAILABLE),
     TERMINATING("Terminating", 410, Kind.UNAVAILABLE),
+    PIPELINE_RESTARTED("PipelineRestarted", 410, Kind.USER),
     SUSPENDED("Suspended", 503, Kind.UNAVAILABLE),
     SUSPENDING("Suspending", 503, Kind.UNAVAILABLE),
     INITIALIZATION_ERROR("InitializationError", 500, Kind.INTERNAL),

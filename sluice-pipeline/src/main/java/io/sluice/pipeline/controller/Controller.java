@@ -233,18 +233,26 @@ public final class Controller {
     }
 
     /** Queues changes for the next step; the caller holds the ingress gate. */
-    public void push(String table, List<Change> changes, long bytes) {
-        if (changes.isEmpty()) {
-            counters.totalInputBytes.addAndGet(bytes);
-            return;
-        }
-        input.add(new PendingInput(table, changes));
-        bufferedRecords.addAndGet(changes.size());
-        counters.totalInputRecords.addAndGet(changes.size());
+    /**
+     * Queues changes for the next step; the caller holds the ingress gate. Returns the input position
+     * after them: once {@link Counters#totalProcessedRecords()} reaches it, these changes and every
+     * change queued before them were processed and their outputs handed to the subscribers.
+     */
+    public long push(String table, List<Change> changes, long bytes) {
         counters.totalInputBytes.addAndGet(bytes);
-        if (wakePending.compareAndSet(false, true)) {
+        long position;
+        // Queue order and position order must agree, so a position covers exactly a queue prefix.
+        synchronized (input) {
+            if (!changes.isEmpty()) {
+                input.add(new PendingInput(table, changes));
+                bufferedRecords.addAndGet(changes.size());
+            }
+            position = counters.totalInputRecords.addAndGet(changes.size());
+        }
+        if (!changes.isEmpty() && wakePending.compareAndSet(false, true)) {
             commands.add(new Wake());
         }
+        return position;
     }
 
     public void subscribe(String view, OutputSubscriber subscriber) {
@@ -365,7 +373,6 @@ public final class Controller {
         }
         Map<String, Batch> outputs = circuit.step();
         bufferedRecords.addAndGet(-records);
-        counters.totalProcessedRecords.addAndGet(records);
         long step = circuit.steps();
         for (Map.Entry<String, Batch> out : outputs.entrySet()) {
             if (out.getValue().isEmpty()) {
@@ -378,6 +385,8 @@ public final class Controller {
                 }
             }
         }
+        // Only now: a completion token is complete once its outputs were handed over.
+        counters.totalProcessedRecords.addAndGet(records);
     }
 
     private void startCheckpoint(List<CompletableFuture<CheckpointRecord>> replies, boolean thenTerminate) {

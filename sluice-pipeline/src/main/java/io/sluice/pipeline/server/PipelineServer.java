@@ -179,6 +179,7 @@ public final class PipelineServer {
                 case "/stats" -> require(ex, get, () -> control.stats(ex));
                 case "/query" -> require(ex, get, () -> query.handle(ex));
                 case "/metrics" -> require(ex, get, () -> metrics.handle(ex));
+                case "/completion_status" -> require(ex, get, () -> ingress.completionStatus(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
         }

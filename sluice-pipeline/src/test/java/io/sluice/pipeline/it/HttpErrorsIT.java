@@ -81,6 +81,30 @@ class HttpErrorsIT {
     }
 
     @Test
+    void completionTokens_completeOnceProcessed_andAreRefusedAcrossIncarnations() throws Exception {
+        EgressReader egress = EgressReader.open(p, "big_orders");
+        HttpResponse<String> r = p.post("/ingress/orders?format=json",
+                "{\"insert\": {\"order_id\": 700, \"customer_id\": 1, \"amount\": 700}}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String token = JSON.readTree(r.body()).get("token").asText();
+        String status = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!status.equals("complete") && System.nanoTime() < deadline) {
+            status = JSON.readTree(p.get("/completion_status?token=" + token).body()).get("status").asText();
+            assertThat(status).isIn("complete", "inprogress");
+        }
+        assertThat(status).isEqualTo("complete");
+        // complete means the outputs were handed over: the egress stream has (or is writing) the change
+        egress.awaitDataLines(1, Duration.ofSeconds(10));
+        assertThat(String.join("", egress.dataLines())).contains("\"order_id\":700");
+
+        error(p.get("/completion_status?token=not-a-token"), 400, "InvalidParam");
+        String foreign = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"u\":\"" + java.util.UUID.randomUUID() + "\",\"c\":1}").getBytes(StandardCharsets.UTF_8));
+        error(p.get("/completion_status?token=" + foreign), 410, "PipelineRestarted");
+    }
+
+    @Test
     void activatingARunningPipeline_behavesLikeStart_andStandbyIsOutOfReach() throws Exception {
         assertThat(p.post("/start", "").statusCode()).isEqualTo(202);
         assertThat(p.get("/pause").body()).isEqualTo("\"Pipeline transitioning from Running to Paused\"");
