@@ -55,6 +55,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--initial", defaultValue = "running", description = "initial desired status: running, paused or standby (default ${DEFAULT-VALUE})")
     String initial;
 
+    @Option(names = "--api-key-file", description = "file holding an API key; every endpoint but /status then needs 'Authorization: Bearer <key>'")
+    Path apiKeyFile;
+
     @Option(names = "--deployment-id", description = "id of this deployment; the same id on restart keeps the stored desired status (default: random)")
     String deploymentId;
 
@@ -76,7 +79,8 @@ public final class Main implements Callable<Integer> {
             Optional<String> program = sqlFile == null ? Optional.empty() : Optional.of(readSql(sqlFile));
             PipelineConfig config = ConfigLoader.load(configFile, program);
             return serve(config, sqlFile == null ? "program_code" : sqlFile.toString(), bindAddress, port,
-                    DesiredStatus.fromCli(initial), deploymentId == null ? UUID.randomUUID().toString() : deploymentId);
+                    DesiredStatus.fromCli(initial), deploymentId == null ? UUID.randomUUID().toString() : deploymentId,
+                    readApiKey(apiKeyFile));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
@@ -108,7 +112,7 @@ public final class Main implements Callable<Integer> {
                 PipelineConfig config = new PipelineConfig(program.getFileName().toString(), 1, Optional.of(storage), sql,
                         Optional.empty());
                 return serve(config, program.toString(), bindAddress, port, DesiredStatus.fromCli(initial),
-                        UUID.randomUUID().toString());
+                        UUID.randomUUID().toString(), Optional.empty());
             } catch (ConfigException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 1;
@@ -124,8 +128,24 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    private static Optional<String> readApiKey(Path file) throws ConfigException {
+        if (file == null) {
+            return Optional.empty();
+        }
+        String key;
+        try {
+            key = Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read --api-key-file " + file + ": " + e.getMessage());
+        }
+        if (key.isEmpty()) {
+            throw new ConfigException("--api-key-file " + file + " is empty");
+        }
+        return Optional.of(key);
+    }
+
     private static int serve(PipelineConfig config, String programSource, String bindAddress, int port,
-            DesiredStatus initial, String deploymentId) {
+            DesiredStatus initial, String deploymentId, Optional<String> apiKey) {
         if (initial == DesiredStatus.Suspended) {
             System.err.println("error: --initial must be running, paused or standby");
             return 1;
@@ -141,7 +161,7 @@ public final class Main implements Callable<Integer> {
         LOG.info(clean ? "{} is on: SIGTERM checkpoints and suspends before exit; SIGINT exits without checkpoint"
                 : "{} is off: SIGTERM drains HTTP and exits without checkpoint", CleanShutdownSetting.VARIABLE);
         Pipeline pipeline = new Pipeline(config, program, initial, deploymentId);
-        PipelineServer server = new PipelineServer(pipeline, bindAddress, port);
+        PipelineServer server = new PipelineServer(pipeline, bindAddress, port, apiKey);
         // Before binding: a SIGTERM from here on is handled by us, not by the JVM's default exit.
         new ShutdownCoordinator(pipeline, server, clean).install();
         int bound;

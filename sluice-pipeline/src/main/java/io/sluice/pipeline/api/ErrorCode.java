@@ -19,6 +19,7 @@ public enum ErrorCode {
     UNKNOWN_INPUT_STREAM("ConfigError.UnknownInputStream", 404, Kind.USER),
     UNKNOWN_OUTPUT_STREAM("ConfigError.UnknownOutputStream", 404, Kind.USER),
     NOT_FOUND("NotFound", 404, Kind.USER),
+    UNAUTHORIZED("Unauthorized", 401, Kind.USER),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, Kind.USER),
     CONFIG_ERROR("ConfigError", 400, Kind.USER),
     PROGRAM_ERROR("ProgramError", 400, Kind.USER),

@@ -6,12 +6,15 @@ import io.sluice.pipeline.controller.Pipeline;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -46,8 +49,16 @@ public final class PipelineServer {
     private final EgressEndpoint egress;
     private final QueryEndpoint query;
     private final MetricsEndpoint metrics;
+    private final Optional<byte[]> apiKey;
 
     public PipelineServer(Pipeline pipeline, String bindAddress, int port) {
+        this(pipeline, bindAddress, port, Optional.empty());
+    }
+
+    /**
+     * @param apiKey when present, every endpoint but {@code /status} needs {@code Authorization: Bearer <key>}
+     */
+    public PipelineServer(Pipeline pipeline, String bindAddress, int port, Optional<String> apiKey) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("http");
         server = new Server(threads);
@@ -61,6 +72,7 @@ public final class PipelineServer {
         server.addConnector(connector);
         server.setStopAtShutdown(false);
         server.setStopTimeout(DRAIN_BUDGET.toMillis());
+        this.apiKey = apiKey.map(k -> k.getBytes(StandardCharsets.UTF_8));
         control = new ControlEndpoints(pipeline);
         ingress = new IngressEndpoint(pipeline);
         egress = new EgressEndpoint(pipeline);
@@ -154,6 +166,9 @@ public final class PipelineServer {
         }
 
         private void route(Exchange ex, String path) throws Exception {
+            if (!path.equals("/status")) {
+                authorize(ex);
+            }
             String method = ex.method();
             boolean get = method.equals("GET");
             boolean post = method.equals("POST");
@@ -182,6 +197,21 @@ public final class PipelineServer {
                 case "/completion_status" -> require(ex, get, () -> ingress.completionStatus(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
+        }
+    }
+
+    /** With an API key configured: the request must carry it as a bearer token (compared in constant time). */
+    private void authorize(Exchange ex) {
+        if (apiKey.isEmpty()) {
+            return;
+        }
+        String header = ex.request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        byte[] given = header != null && header.startsWith("Bearer ")
+                ? header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, apiKey.get())) {
+            ex.response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            throw new SluiceException(ErrorCode.UNAUTHORIZED, header == null ? "this endpoint needs an API key: send"
+                    + " 'Authorization: Bearer <key>'" : "the API key is not valid", null);
         }
     }
 

@@ -44,21 +44,26 @@ final class PipelineProcess implements AutoCloseable {
 
     /** Options of one start. */
     record Options(Path workDir, Path sqlFile, Path storage, boolean cleanShutdown, String initial, String deploymentId,
-            boolean ignoreSigint) {
+            boolean ignoreSigint, List<String> extraArgs) {
         Options withDeploymentId(String id) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs);
         }
 
         Options withInitial(String value) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs);
         }
 
         Options withCleanShutdown(boolean on) {
-            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs);
         }
 
         Options withSigintIgnored() {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs);
+        }
+
+        /** More command-line arguments for the pipeline process. */
+        Options withArgs(String... args) {
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args));
         }
     }
 
@@ -67,7 +72,7 @@ final class PipelineProcess implements AutoCloseable {
         Path sqlFile = workDir.resolve("program.sql");
         Files.writeString(sqlFile, sql);
         return new Options(workDir, sqlFile, workDir.resolve("storage"), cleanShutdown, "running",
-                java.util.UUID.randomUUID().toString(), false);
+                java.util.UUID.randomUUID().toString(), false, List.of());
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
@@ -81,6 +86,7 @@ final class PipelineProcess implements AutoCloseable {
                 "$SIG{INT} = '" + (o.ignoreSigint() ? "IGNORE" : "DEFAULT") + "'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"",
                 java, "-Xmx512m", "-jar", JAR.toString(), "--config-file", config.toString(), "--sql-file",
                 o.sqlFile().toString(), "--default-port", "0", "--initial", o.initial(), "--deployment-id", o.deploymentId()));
+        cmd.addAll(o.extraArgs());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(o.workDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
