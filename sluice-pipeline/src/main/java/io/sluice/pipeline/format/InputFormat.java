@@ -33,9 +33,11 @@ public sealed interface InputFormat permits JsonInputFormat, CsvInputFormat {
                 u = JsonInputFormat.UpdateFormat.INSERT_DELETE;
             } else if (update.equals("raw")) {
                 u = JsonInputFormat.UpdateFormat.RAW;
+            } else if (update.equals("debezium")) {
+                u = JsonInputFormat.UpdateFormat.DEBEZIUM;
             } else {
                 throw new SluiceException(ErrorCode.INVALID_PARAM, "update_format '" + update
-                        + "' is not supported; use insert_delete or raw", Map.of("error", "unsupported update_format"));
+                        + "' is not supported; use insert_delete, raw or debezium", Map.of("error", "unsupported update_format"));
             }
             String arrayParam = param.apply("array");
             boolean array = "true".equals(arrayParam) || "1".equals(arrayParam);

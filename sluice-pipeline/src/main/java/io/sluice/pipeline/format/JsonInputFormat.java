@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * JSON ingress: a stream of JSON values separated by white space or newlines. With
  * {@code update_format=insert_delete} each value is {@code {"insert": row}} or {@code {"delete": row}}
- * (both in one object: the delete applies first); with {@code raw} each value is a row to insert.
+ * (both in one object: the delete applies first); with {@code raw} each value is a row to insert;
+ * with {@code debezium} each value is {@code {"payload": {"op": ..., "before": row|null, "after": row|null}}}
+ * and {@code before} is deleted, then {@code after} inserted.
  * With {@code array=true} each value is an array of such events. A row is an object keyed by column
  * name; a missing key is NULL. Deleting from a table with a primary key needs only the key columns.
  *
@@ -29,7 +31,7 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array) implements Inpu
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     enum UpdateFormat {
-        INSERT_DELETE, RAW
+        INSERT_DELETE, RAW, DEBEZIUM
     }
 
     @Override
@@ -86,6 +88,10 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array) implements Inpu
             errors.add(ParseError.of(number, null, "expected an object with 'insert' or 'delete'", event.toString()));
             return;
         }
+        if (updateFormat == UpdateFormat.DEBEZIUM) {
+            parseDebezium(event, number, table, columns, out, errors);
+            return;
+        }
         JsonNode delete = event.get("delete");
         JsonNode insert = event.get("insert");
         for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
@@ -99,6 +105,31 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array) implements Inpu
         }
         if (delete == null && insert == null) {
             errors.add(ParseError.of(number, null, "expected an object with 'insert' or 'delete'", event.toString()));
+            return;
+        }
+        applyPair(delete, insert, number, table, columns, out, errors);
+    }
+
+    /** A Debezium change event: its {@code before} row is deleted and its {@code after} row inserted. */
+    private static void parseDebezium(JsonNode event, long number, Relation table, Map<String, Integer> columns,
+            List<Change> out, Errors errors) {
+        JsonNode payload = event.get("payload");
+        if (payload == null || !payload.isObject()) {
+            errors.add(ParseError.of(number, null, "expected a Debezium event {\"payload\": {\"before\", \"after\"}}",
+                    event.toString()));
+            return;
+        }
+        JsonNode before = payload.get("before");
+        JsonNode after = payload.get("after");
+        applyPair(before == null || before.isNull() ? null : before, after == null || after.isNull() ? null : after,
+                number, table, columns, out, errors);
+    }
+
+    /** Applies a delete (first) and an insert, either may be null; one bad row rejects the whole event. */
+    private static void applyPair(JsonNode delete, JsonNode insert, long number, Relation table,
+            Map<String, Integer> columns, List<Change> out, Errors errors) {
+        if (delete == null && insert == null) {
+            errors.add(ParseError.of(number, null, "the event neither deletes nor inserts a row", null));
             return;
         }
         boolean keyedDelete = !table.primaryKey().isEmpty();

@@ -76,6 +76,22 @@ class InputFormatTest {
     }
 
     @Test
+    void debezium_deletesBeforeAndInsertsAfter() throws Exception {
+        ParsedInput p = parse(Map.of("format", "json", "update_format", "debezium"), BAG, """
+                {"payload": {"op": "c", "before": null, "after": {"x": 1, "y": "a"}}}
+                {"payload": {"op": "u", "before": {"x": 1, "y": "a"}, "after": {"x": 1, "y": "b"}}}
+                {"payload": {"op": "d", "before": {"x": 1, "y": "b"}, "after": null}}
+                {"payload": {"op": "u", "before": null, "after": null}}
+                {"schema": {}}
+                """);
+        assertThat(p.changes()).containsExactly(
+                new Change(Row.of(1, "a"), 1),
+                new Change(Row.of(1, "a"), -1), new Change(Row.of(1, "b"), 1),
+                new Change(Row.of(1, "b"), -1));
+        assertThat(p.errors()).extracting(ParseError::eventNumber).containsExactly(4L, 5L);
+    }
+
+    @Test
     void deleteWithoutAKey_needsTheWholeRow() throws Exception {
         ParsedInput p = parse(Map.of("format", "json"), BAG, "{\"delete\": {\"y\": \"only y\"}}");
         assertThat(p.changes()).isEmpty();
