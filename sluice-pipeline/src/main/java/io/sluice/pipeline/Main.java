@@ -7,6 +7,7 @@ import io.sluice.pipeline.config.ConfigLoader;
 import io.sluice.pipeline.config.PipelineConfig;
 import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.server.PipelineServer;
+import io.sluice.pipeline.server.TlsSettings;
 import io.sluice.pipeline.shutdown.ShutdownCoordinator;
 import io.sluice.sql.CompiledProgram;
 import io.sluice.sql.SqlCompileException;
@@ -55,6 +56,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--initial", defaultValue = "running", description = "initial desired status: running, paused or standby (default ${DEFAULT-VALUE})")
     String initial;
 
+    @Option(names = "--enable-https", description = "serve HTTPS; needs --https-tls-cert-path and --https-tls-key-path")
+    boolean enableHttps;
+
+    @Option(names = "--https-tls-cert-path", description = "PEM certificate chain")
+    Path tlsCert;
+
+    @Option(names = "--https-tls-key-path", description = "PEM private key, unencrypted PKCS#8")
+    Path tlsKey;
+
     @Option(names = "--api-key-file", description = "file holding an API key; every endpoint but /status then needs 'Authorization: Bearer <key>'")
     Path apiKeyFile;
 
@@ -80,7 +90,7 @@ public final class Main implements Callable<Integer> {
             PipelineConfig config = ConfigLoader.load(configFile, program);
             return serve(config, sqlFile == null ? "program_code" : sqlFile.toString(), bindAddress, port,
                     DesiredStatus.fromCli(initial), deploymentId == null ? UUID.randomUUID().toString() : deploymentId,
-                    readApiKey(apiKeyFile));
+                    readApiKey(apiKeyFile), tls());
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
@@ -112,7 +122,7 @@ public final class Main implements Callable<Integer> {
                 PipelineConfig config = new PipelineConfig(program.getFileName().toString(), 1, Optional.of(storage), sql,
                         Optional.empty());
                 return serve(config, program.toString(), bindAddress, port, DesiredStatus.fromCli(initial),
-                        UUID.randomUUID().toString(), Optional.empty());
+                        UUID.randomUUID().toString(), Optional.empty(), Optional.empty());
             } catch (ConfigException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 1;
@@ -126,6 +136,19 @@ public final class Main implements Callable<Integer> {
         } catch (IOException e) {
             throw new ConfigException("cannot read SQL file " + file + ": " + e.getMessage());
         }
+    }
+
+    private Optional<TlsSettings> tls() throws ConfigException {
+        if (!enableHttps) {
+            if (tlsCert != null || tlsKey != null) {
+                throw new ConfigException("--https-tls-cert-path and --https-tls-key-path need --enable-https");
+            }
+            return Optional.empty();
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new ConfigException("--enable-https needs --https-tls-cert-path and --https-tls-key-path");
+        }
+        return Optional.of(TlsSettings.fromPem(tlsCert, tlsKey));
     }
 
     private static Optional<String> readApiKey(Path file) throws ConfigException {
@@ -145,7 +168,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int serve(PipelineConfig config, String programSource, String bindAddress, int port,
-            DesiredStatus initial, String deploymentId, Optional<String> apiKey) {
+            DesiredStatus initial, String deploymentId, Optional<String> apiKey, Optional<TlsSettings> tls) {
         if (initial == DesiredStatus.Suspended) {
             System.err.println("error: --initial must be running, paused or standby");
             return 1;
@@ -161,7 +184,7 @@ public final class Main implements Callable<Integer> {
         LOG.info(clean ? "{} is on: SIGTERM checkpoints and suspends before exit; SIGINT exits without checkpoint"
                 : "{} is off: SIGTERM drains HTTP and exits without checkpoint", CleanShutdownSetting.VARIABLE);
         Pipeline pipeline = new Pipeline(config, program, initial, deploymentId);
-        PipelineServer server = new PipelineServer(pipeline, bindAddress, port, apiKey);
+        PipelineServer server = new PipelineServer(pipeline, bindAddress, port, apiKey, tls);
         // Before binding: a SIGTERM from here on is handled by us, not by the JVM's default exit.
         new ShutdownCoordinator(pipeline, server, clean).install();
         int bound;

@@ -19,6 +19,10 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -52,17 +56,19 @@ public final class PipelineServer {
     private final Optional<byte[]> apiKey;
 
     public PipelineServer(Pipeline pipeline, String bindAddress, int port) {
-        this(pipeline, bindAddress, port, Optional.empty());
+        this(pipeline, bindAddress, port, Optional.empty(), Optional.empty());
     }
 
     /**
      * @param apiKey when present, every endpoint but {@code /status} needs {@code Authorization: Bearer <key>}
+     * @param tls when present, the server speaks HTTPS only
      */
-    public PipelineServer(Pipeline pipeline, String bindAddress, int port, Optional<String> apiKey) {
+    public PipelineServer(Pipeline pipeline, String bindAddress, int port, Optional<String> apiKey,
+            Optional<TlsSettings> tls) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("http");
         server = new Server(threads);
-        connector = new ServerConnector(server);
+        connector = tls.map(t -> httpsConnector(server, t)).orElseGet(() -> new ServerConnector(server));
         connector.setHost(bindAddress);
         connector.setPort(port);
         // Jetty applies this idle timeout to every connection once stopping, also to one whose request
@@ -83,11 +89,25 @@ public final class PipelineServer {
         server.setHandler(graceful);
     }
 
+    private static ServerConnector httpsConnector(Server server, TlsSettings tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(new String(tls.password()));
+        HttpConfiguration config = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients reach a pipeline by IP or by a Service name the certificate may not list; the
+        // certificate check is the client's business, not a reason to refuse the request.
+        secure.setSniHostCheck(false);
+        config.addCustomizer(secure);
+        return new ServerConnector(server, ssl, new HttpConnectionFactory(config));
+    }
+
     /** Binds and starts serving; returns the bound port. */
     public int start() throws Exception {
         server.start();
         int port = connector.getLocalPort();
-        LOG.info("Started HTTP server on {}:{}", connector.getHost(), port);
+        LOG.info("Started {} server on {}:{}", connector.getDefaultProtocol().startsWith("SSL") ? "HTTPS" : "HTTP",
+                connector.getHost(), port);
         return port;
     }
 
