@@ -72,6 +72,7 @@ public final class Main implements Callable<Integer> {
     String deploymentId;
 
     public static void main(String[] args) {
+        LogFormat.configure(System.getenv());
         CommandLine cli = new CommandLine(new Main());
         int code = cli.execute(args);
         if (code != 0) {

@@ -8,21 +8,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class CleanShutdownSettingTest {
+    private static boolean on(String value) {
+        return CleanShutdownSetting.fromEnvironment(Map.of(CleanShutdownSetting.VARIABLE, value));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1", "true", "TRUE", "True", "yes", "YES", "Yes", "on", "ON", "On", " TRUE ", "\ttrue\n", "  1", "yes  "})
     void truthyValues_turnItOn(String value) {
-        assertThat(CleanShutdownSetting.isTruthy(value)).isTrue();
+        assertThat(on(value)).isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "off", "OFF", "false", "no", "tru", "yess", "onn", "2", "", " ", "t", "y", "1.0", "true!", "\"true\""})
     void nearMissesAndFalsyValues_leaveItOff(String value) {
-        assertThat(CleanShutdownSetting.isTruthy(value)).isFalse();
+        assertThat(on(value)).isFalse();
     }
 
     @Test
     void unset_isOff() {
-        assertThat(CleanShutdownSetting.isTruthy(null)).isFalse();
+        assertThat(EnvironmentFlag.isTruthy(null)).isFalse();
         assertThat(CleanShutdownSetting.fromEnvironment(Map.of())).isFalse();
     }
 

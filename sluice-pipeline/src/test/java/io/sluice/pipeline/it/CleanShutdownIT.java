@@ -116,6 +116,23 @@ class CleanShutdownIT {
     }
 
     @Test
+    void jsonLogs_oneObjectPerLine_includingTheShutdownLines() throws Exception {
+        PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, true).withEnv(Map.of("FELDERA_LOG_JSON", "1"));
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            p.signal("TERM");
+            assertThat(p.awaitExit(EXIT_TIMEOUT)).isZero();
+            List<String> lines = p.log().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).isNotEmpty();
+            for (String line : lines) {
+                assertThat(JSON.readTree(line).isObject()).as(line).isTrue();
+            }
+            assertThat(lines).anySatisfy(l -> assertThat(JSON.readTree(l).get("message").asText())
+                    .isEqualTo("received SIGTERM; suspending before shutdown"));
+        }
+    }
+
+    @Test
     void sigintWithCleanShutdownOn_exitsWithoutCheckpoint() throws Exception {
         PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, true);
         try (PipelineProcess p = PipelineProcess.start(options)) {

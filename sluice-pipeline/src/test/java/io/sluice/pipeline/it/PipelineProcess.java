@@ -44,26 +44,31 @@ final class PipelineProcess implements AutoCloseable {
 
     /** Options of one start. */
     record Options(Path workDir, Path sqlFile, Path storage, boolean cleanShutdown, String initial, String deploymentId,
-            boolean ignoreSigint, List<String> extraArgs) {
+            boolean ignoreSigint, List<String> extraArgs, Map<String, String> env) {
         Options withDeploymentId(String id) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs, env);
         }
 
         Options withInitial(String value) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs, env);
         }
 
         Options withCleanShutdown(boolean on) {
-            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs);
+            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs, env);
         }
 
         Options withSigintIgnored() {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs, env);
         }
 
         /** More command-line arguments for the pipeline process. */
         Options withArgs(String... args) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args));
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args), env);
+        }
+
+        /** More environment variables for the pipeline process. */
+        Options withEnv(Map<String, String> more) {
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, Map.copyOf(more));
         }
     }
 
@@ -72,7 +77,7 @@ final class PipelineProcess implements AutoCloseable {
         Path sqlFile = workDir.resolve("program.sql");
         Files.writeString(sqlFile, sql);
         return new Options(workDir, sqlFile, workDir.resolve("storage"), cleanShutdown, "running",
-                java.util.UUID.randomUUID().toString(), false, List.of());
+                java.util.UUID.randomUUID().toString(), false, List.of(), Map.of());
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
@@ -94,6 +99,8 @@ final class PipelineProcess implements AutoCloseable {
         if (o.cleanShutdown()) {
             env.put("FELDERA_CLEAN_SHUTDOWN_ON_SIGTERM", "true");
         }
+        env.remove("FELDERA_LOG_JSON");
+        env.putAll(o.env());
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(portFile)) {
