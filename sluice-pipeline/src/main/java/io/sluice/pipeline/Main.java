@@ -56,6 +56,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--initial", defaultValue = "running", description = "initial desired status: running, paused or standby (default ${DEFAULT-VALUE})")
     String initial;
 
+    @Option(names = {"-m", "--metadata-file"}, description = "text served verbatim by GET /metadata (normally JSON about the program)")
+    Path metadataFile;
+
     @Option(names = "--enable-https", description = "serve HTTPS; needs --https-tls-cert-path and --https-tls-key-path")
     boolean enableHttps;
 
@@ -91,7 +94,7 @@ public final class Main implements Callable<Integer> {
             PipelineConfig config = ConfigLoader.load(configFile, program);
             return serve(config, sqlFile == null ? "program_code" : sqlFile.toString(), bindAddress, port,
                     DesiredStatus.fromCli(initial), deploymentId == null ? UUID.randomUUID().toString() : deploymentId,
-                    readApiKey(apiKeyFile), tls());
+                    readApiKey(apiKeyFile), tls(), readMetadata(metadataFile));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
@@ -123,7 +126,7 @@ public final class Main implements Callable<Integer> {
                 PipelineConfig config = new PipelineConfig(program.getFileName().toString(), 1, Optional.of(storage), sql,
                         Optional.empty());
                 return serve(config, program.toString(), bindAddress, port, DesiredStatus.fromCli(initial),
-                        UUID.randomUUID().toString(), Optional.empty(), Optional.empty());
+                        UUID.randomUUID().toString(), Optional.empty(), Optional.empty(), "");
             } catch (ConfigException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 1;
@@ -152,6 +155,19 @@ public final class Main implements Callable<Integer> {
         return Optional.of(TlsSettings.fromPem(tlsCert, tlsKey));
     }
 
+    /** As Feldera does: an unreadable metadata file is logged and the metadata is empty; startup goes on. */
+    private static String readMetadata(Path file) {
+        if (file == null) {
+            return "";
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            LOG.warn("cannot read --metadata-file {}: {}; /metadata will be empty", file, e.toString());
+            return "";
+        }
+    }
+
     private static Optional<String> readApiKey(Path file) throws ConfigException {
         if (file == null) {
             return Optional.empty();
@@ -169,7 +185,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int serve(PipelineConfig config, String programSource, String bindAddress, int port,
-            DesiredStatus initial, String deploymentId, Optional<String> apiKey, Optional<TlsSettings> tls) {
+            DesiredStatus initial, String deploymentId, Optional<String> apiKey, Optional<TlsSettings> tls, String metadata) {
         if (initial == DesiredStatus.Suspended) {
             System.err.println("error: --initial must be running, paused or standby");
             return 1;
@@ -185,6 +201,7 @@ public final class Main implements Callable<Integer> {
         LOG.info(clean ? "{} is on: SIGTERM checkpoints and suspends before exit; SIGINT exits without checkpoint"
                 : "{} is off: SIGTERM drains HTTP and exits without checkpoint", CleanShutdownSetting.VARIABLE);
         Pipeline pipeline = new Pipeline(config, program, initial, deploymentId);
+        pipeline.setMetadata(metadata);
         PipelineServer server = new PipelineServer(pipeline, bindAddress, port, apiKey, tls);
         // Before binding: a SIGTERM from here on is handled by us, not by the JVM's default exit.
         new ShutdownCoordinator(pipeline, server, clean).install();

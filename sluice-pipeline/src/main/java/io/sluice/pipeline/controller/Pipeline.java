@@ -55,6 +55,7 @@ public final class Pipeline {
     private volatile ShutdownProgress shutdown;
     private volatile StorageDirectory storage;
     private volatile Controller lastController;
+    private volatile String metadata = "";
 
     private DesiredStatus desired;
     /** What {@code status.json} holds: the user's intent, which a suspend by signal does not change. */
@@ -86,6 +87,15 @@ public final class Pipeline {
             return new View(phase, desired, Optional.ofNullable(controller), Optional.ofNullable(error),
                     Optional.ofNullable(shutdown));
         }
+    }
+
+    /** The {@code --metadata-file} contents, served verbatim by {@code GET /metadata}. */
+    public String metadata() {
+        return metadata;
+    }
+
+    public void setMetadata(String text) {
+        metadata = requireNonNull(text, "text is null");
     }
 
     public String name() {

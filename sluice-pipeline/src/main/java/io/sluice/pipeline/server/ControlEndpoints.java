@@ -132,6 +132,18 @@ final class ControlEndpoints {
         ex.sendJson(200, list);
     }
 
+    /** {@code GET /suspendable}: whether a suspend can succeed, and if not, the permanent reasons. */
+    void suspendable(Exchange ex) throws IOException {
+        pipeline.controller();
+        List<String> reasons = pipeline.storage().isPresent() ? List.of() : List.of("StorageRequired");
+        ex.sendJson(200, Map.of("suspendable", reasons.isEmpty(), "reasons", reasons));
+    }
+
+    /** {@code GET /metadata}: the {@code --metadata-file} contents, verbatim (empty without one). */
+    void metadata(Exchange ex) {
+        ex.send(200, "application/json", pipeline.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     void stats(Exchange ex) throws IOException {
         Controller c = pipeline.controller();
         Map<String, Object> global = new LinkedHashMap<>();

@@ -7,7 +7,19 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.sluice.pipeline.controller.Controller;
 import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.controller.ShutdownProgress;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.sluice.pipeline.api.ErrorCode;
+import io.sluice.pipeline.api.SluiceException;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +83,41 @@ final class MetricsEndpoint {
         return seconds(Duration.between(Instant.parse(s.startedAt()), Instant.now()));
     }
 
+    /** {@code ?format=prometheus} (the default) or {@code ?format=json}. */
     void handle(Exchange ex) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writer.write(out, registry.scrape());
-        ex.send(200, writer.getContentType(), out.toByteArray());
+        String format = ex.param("format") == null ? "prometheus" : ex.param("format");
+        switch (format) {
+            case "prometheus" -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                writer.write(out, registry.scrape());
+                ex.send(200, writer.getContentType(), out.toByteArray());
+            }
+            case "json" -> ex.sendJson(200, json(registry.scrape()));
+            default -> throw new SluiceException(ErrorCode.INVALID_PARAM, "metrics format must be prometheus or json, not '"
+                    + format + "'", Map.of("error", "unsupported format"));
+        }
+    }
+
+    /** Feldera's JSON form: {@code [{"key", "type", "description", "values": [{"labels", "value"}]}]}. */
+    private static List<Map<String, Object>> json(MetricSnapshots snapshots) {
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        for (MetricSnapshot m : snapshots) {
+            boolean counter = m instanceof CounterSnapshot;
+            List<Map<String, Object>> values = new ArrayList<>();
+            for (DataPointSnapshot point : m.getDataPoints()) {
+                Map<String, String> labels = new TreeMap<>();
+                point.getLabels().forEach(l -> labels.put(l.getName(), l.getValue()));
+                double v = counter ? ((CounterSnapshot.CounterDataPointSnapshot) point).getValue()
+                        : ((GaugeSnapshot.GaugeDataPointSnapshot) point).getValue();
+                values.add(Map.of("labels", labels, "value", Double.isFinite(v) ? (Object) v : String.valueOf(v).toLowerCase(java.util.Locale.ROOT)));
+            }
+            Map<String, Object> metric = new LinkedHashMap<>();
+            metric.put("key", m.getMetadata().getPrometheusName() + (counter ? "_total" : ""));
+            metric.put("type", counter ? "counter" : "gauge");
+            metric.put("description", m.getMetadata().getHelp());
+            metric.put("values", values);
+            metrics.add(metric);
+        }
+        return metrics;
     }
 }

@@ -215,6 +215,8 @@ public final class PipelineServer {
                 case "/query" -> require(ex, get, () -> query.handle(ex));
                 case "/metrics" -> require(ex, get, () -> metrics.handle(ex));
                 case "/completion_status" -> require(ex, get, () -> ingress.completionStatus(ex));
+                case "/suspendable" -> require(ex, get, () -> control.suspendable(ex));
+                case "/metadata" -> require(ex, get, () -> control.metadata(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
         }

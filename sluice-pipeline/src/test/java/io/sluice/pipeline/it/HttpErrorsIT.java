@@ -23,7 +23,10 @@ class HttpErrorsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        p = PipelineProcess.start(PipelineProcess.options(dir, CleanShutdownIT.PROGRAM, true));
+        java.nio.file.Path metadata = dir.resolve("metadata.json");
+        java.nio.file.Files.writeString(metadata, "{\"program\": \"orders\", \"version\": 3}");
+        p = PipelineProcess.start(PipelineProcess.options(dir, CleanShutdownIT.PROGRAM, true)
+                .withArgs("--metadata-file", metadata.toString()));
         p.awaitStatus("Running", Duration.ofSeconds(60));
     }
 
@@ -102,6 +105,27 @@ class HttpErrorsIT {
         String foreign = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("{\"u\":\"" + java.util.UUID.randomUUID() + "\",\"c\":1}").getBytes(StandardCharsets.UTF_8));
         error(p.get("/completion_status?token=" + foreign), 410, "PipelineRestarted");
+    }
+
+    @Test
+    void suspendableMetadataAndJsonMetrics() throws Exception {
+        assertThat(JSON.readTree(p.get("/suspendable").body()))
+                .isEqualTo(JSON.readTree("{\"suspendable\": true, \"reasons\": []}"));
+        HttpResponse<String> metadata = p.get("/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.body()).isEqualTo("{\"program\": \"orders\", \"version\": 3}");
+        JsonNode metrics = JSON.readTree(p.get("/metrics?format=json").body());
+        JsonNode input = null;
+        for (JsonNode m : metrics) {
+            if (m.get("key").asText().equals("records_input_total")) {
+                input = m;
+            }
+        }
+        assertThat(input).as("records_input_total in %s", metrics).isNotNull();
+        assertThat(input.get("type").asText()).isEqualTo("counter");
+        assertThat(input.get("values").get(0).get("labels").get("pipeline").asText()).isEqualTo("it");
+        assertThat(input.get("values").get(0).get("value").isNumber()).isTrue();
+        error(p.get("/metrics?format=xml"), 400, "InvalidParam");
     }
 
     @Test
