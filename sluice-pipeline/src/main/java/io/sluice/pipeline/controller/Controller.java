@@ -110,7 +110,7 @@ public final class Controller {
     public record CheckpointStats(String uuid, long step, Duration captureTime, Duration writeTime, long writtenBytes,
             long sizeBytes, String completedAt) {}
 
-    sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone {}
+    sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone, SubscribeWithSnapshot {}
 
     record Start() implements Command {}
 
@@ -123,6 +123,8 @@ public final class Controller {
     record Stop() implements Command {}
 
     record Wake() implements Command {}
+
+    record SubscribeWithSnapshot(String view, OutputSubscriber subscriber) implements Command {}
 
     private record PendingInput(String table, List<Change> changes) {}
 
@@ -255,6 +257,16 @@ public final class Controller {
         return position;
     }
 
+    /**
+     * Subscribes to a materialized view and first hands the subscriber the view's whole contents
+     * ({@link OutputSubscriber#onSnapshot}). Both happen on the circuit thread between two steps, so
+     * the snapshot and the changes after it join without a gap or an overlap.
+     */
+    public void subscribeWithSnapshot(String view, OutputSubscriber subscriber) {
+        commands.add(new SubscribeWithSnapshot(view, subscriber));
+        terminated.whenComplete((v, e) -> subscriber.onEnd());
+    }
+
     public void subscribe(String view, OutputSubscriber subscriber) {
         subscribers.computeIfAbsent(view, v -> new CopyOnWriteArrayList<>()).add(subscriber);
         if (state == ControllerState.Terminated) {
@@ -316,6 +328,9 @@ public final class Controller {
             return false;
         } else if (command instanceof Wake) {
             wakePending.set(false);
+        } else if (command instanceof SubscribeWithSnapshot s) {
+            s.subscriber().onSnapshot(circuit.snapshot(s.view()));
+            subscribe(s.view(), s.subscriber());
         } else if (command instanceof CheckpointDone done) {
             return checkpointDone(done);
         }

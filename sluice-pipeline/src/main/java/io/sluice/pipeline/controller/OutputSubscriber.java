@@ -7,6 +7,9 @@ import io.sluice.engine.algebra.Batch;
  * must not block: they queue, and drop (and count) when their queue is full.
  */
 public interface OutputSubscriber {
+    /** The whole contents of a materialized view, before any change, when asked for with a snapshot. */
+    void onSnapshot(Batch contents);
+
     /** The view's change in step {@code step}; never empty. */
     void onDelta(long step, Batch delta);
 

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * (deletions first), or {@code "text_data"} CSV with the weight as last column for {@code format=csv}.
  * After 3 s without data a chunk with no data keeps the connection alive.
  *
+ * <p>With {@code send_snapshot=true} (materialized views only) the first chunk, marked
+ * {@code "snapshot": true}, holds the view's whole contents, and the changes follow it.
+ *
  * <p>By default a slow client never slows the pipeline: when its queue of 100 chunks is full, a
  * chunk is dropped, and the next chunk says how many were ({@code "dropped_chunks"}). With
  * {@code backpressure=true} the circuit waits for the client instead. When the pipeline stops, the
@@ -56,8 +59,17 @@ final class EgressEndpoint {
                     Map.of("error", "unsupported format"));
         }
         boolean backpressure = ex.booleanParam("backpressure");
+        boolean sendSnapshot = ex.booleanParam("send_snapshot");
+        if (sendSnapshot && !view.materialized()) {
+            throw new SluiceException(ErrorCode.INVALID_PARAM, "send_snapshot needs a materialized view; "
+                    + view.name() + " is not (CREATE MATERIALIZED VIEW)", Map.of("error", "not materialized"));
+        }
         Subscription sub = new Subscription(backpressure);
-        controller.subscribe(view.name(), sub);
+        if (sendSnapshot) {
+            controller.subscribeWithSnapshot(view.name(), sub);
+        } else {
+            controller.subscribe(view.name(), sub);
+        }
         ex.startStream("application/json");
         ChunkEncoder encoder = new ChunkEncoder(view, format.equals("csv"));
         long sequence = 0;
@@ -69,7 +81,11 @@ final class EgressEndpoint {
                     break;
                 }
                 long dropped = sub.dropped.getAndSet(0);
-                ex.writeChunk(encoder.encode(sequence++, (Batch) item, dropped));
+                if (item instanceof Snapshot snapshot) {
+                    ex.writeChunk(encoder.encode(sequence++, snapshot.contents(), dropped, true));
+                } else {
+                    ex.writeChunk(encoder.encode(sequence++, (Batch) item, dropped, false));
+                }
             }
             ex.endStream();
         } catch (IOException e) {
@@ -81,6 +97,9 @@ final class EgressEndpoint {
         }
     }
 
+    /** The first item of a stream asked for with {@code send_snapshot=true}. */
+    private record Snapshot(Batch contents) {}
+
     /** Queues the view's changes between the circuit thread and the response thread. */
     private static final class Subscription implements OutputSubscriber {
         final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS + 1);
@@ -90,6 +109,12 @@ final class EgressEndpoint {
 
         Subscription(boolean backpressure) {
             this.backpressure = backpressure;
+        }
+
+        @Override
+        public void onSnapshot(Batch contents) {
+            // The queue is empty when the snapshot comes: it is the subscription's first item.
+            queue.offer(new Snapshot(contents));
         }
 
         @Override
@@ -132,12 +157,12 @@ final class EgressEndpoint {
         }
 
         /** A keep-alive when {@code delta} is null. */
-        byte[] encode(long sequence, Batch delta, long dropped) throws IOException {
+        byte[] encode(long sequence, Batch delta, long dropped, boolean snapshot) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (JsonGenerator gen = Exchange.JSON.getFactory().createGenerator(out)) {
                 gen.writeStartObject();
                 gen.writeNumberField("sequence_number", sequence);
-                gen.writeBooleanField("snapshot", false);
+                gen.writeBooleanField("snapshot", snapshot);
                 if (dropped > 0) {
                     gen.writeNumberField("dropped_chunks", dropped);
                 }

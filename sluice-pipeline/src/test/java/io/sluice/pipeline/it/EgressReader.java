@@ -15,9 +15,14 @@ final class EgressReader {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     static EgressReader open(PipelineProcess p, String view) throws Exception {
+        return open(p, view, "");
+    }
+
+    /** {@code moreParams} is appended to the query string, e.g. {@code "&send_snapshot=true"}. */
+    static EgressReader open(PipelineProcess p, String view, String moreParams) throws Exception {
         EgressReader reader = new EgressReader();
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(p.uri("/egress/" + view + "?format=json")).POST(HttpRequest.BodyPublishers.noBody())
+                HttpRequest.newBuilder(p.uri("/egress/" + view + "?format=json" + moreParams)).POST(HttpRequest.BodyPublishers.noBody())
                         .build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             throw new AssertionError("egress answered " + response.statusCode());

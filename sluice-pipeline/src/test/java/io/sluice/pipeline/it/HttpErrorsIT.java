@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,40 @@ class HttpErrorsIT {
         String foreign = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("{\"u\":\"" + java.util.UUID.randomUUID() + "\",\"c\":1}").getBytes(StandardCharsets.UTF_8));
         error(p.get("/completion_status?token=" + foreign), 410, "PipelineRestarted");
+    }
+
+    @Test
+    void egressWithSnapshot_startsWithTheWholeViewThenTheChanges() throws Exception {
+        p.ingestJson("customers", "{\"insert\": {\"id\": 31, \"region\": \"APAC\"}}");
+        p.ingestJson("orders", "{\"insert\": {\"order_id\": 3100, \"customer_id\": 31, \"amount\": 10}}");
+        List<String> rows = awaitRows("SELECT * FROM revenue", r -> r.stream().anyMatch(l -> l.contains("APAC")));
+        EgressReader egress = EgressReader.open(p, "revenue", "&send_snapshot=true");
+        egress.awaitDataLines(1, Duration.ofSeconds(30));
+        ObjectMapper exact = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+        JsonNode first = exact.readTree(egress.dataLines().get(0));
+        assertThat(first.get("snapshot").asBoolean()).isTrue();
+        List<String> snapshot = new ArrayList<>();
+        for (JsonNode event : first.get("json_data")) {
+            snapshot.add(exact.writeValueAsString(event.get("insert")));
+        }
+        assertThat(snapshot.stream().sorted().toList()).isEqualTo(rows);
+        p.ingestJson("orders", "{\"insert\": {\"order_id\": 3101, \"customer_id\": 31, \"amount\": 5}}");
+        egress.awaitDataLines(2, Duration.ofSeconds(30));
+        JsonNode second = JSON.readTree(egress.dataLines().get(1));
+        assertThat(second.get("snapshot").asBoolean()).isFalse();
+        assertThat(second.get("json_data").toString()).contains("\"delete\"").contains("\"insert\"").contains("APAC");
+        error(p.post("/egress/big_orders?send_snapshot=true", ""), 400, "InvalidParam");
+    }
+
+    private static List<String> awaitRows(String sql, java.util.function.Predicate<List<String>> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> rows = p.query(sql);
+        while (!done.test(rows) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            rows = p.query(sql);
+        }
+        return rows;
     }
 
     @Test
