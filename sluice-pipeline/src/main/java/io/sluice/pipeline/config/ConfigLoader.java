@@ -65,8 +65,6 @@ public final class ConfigLoader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException("config is not valid " + (json ? "JSON" : "YAML") + ": "
                     + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException("cannot parse config: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = new ObjectMapper().createObjectNode();
@@ -155,8 +153,8 @@ public final class ConfigLoader {
             if (!node.isObject()) {
                 throw new ConfigException("config field '" + field + "' must be an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                String connector = it.next().getKey();
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                String connector = entry.getKey();
                 throw new ConfigException("config field '" + field + "." + connector
                         + "': connectors are not supported yet; use HTTP ingress and egress");
             }

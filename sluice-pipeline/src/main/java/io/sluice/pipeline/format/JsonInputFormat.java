@@ -166,8 +166,7 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array) implements Inpu
         List<Column> cols = table.columns();
         Object[] values = new Object[cols.size()];
         boolean[] present = new boolean[cols.size()];
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             int i = InputFormat.columnOf(columns, field.getKey());
             if (i < 0) {
                 return new RowResult(null, ParseError.of(number, field.getKey(),
