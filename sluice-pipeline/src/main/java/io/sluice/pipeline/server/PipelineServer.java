@@ -4,6 +4,8 @@ import io.sluice.pipeline.api.ErrorCode;
 import io.sluice.pipeline.api.SluiceException;
 import io.sluice.pipeline.controller.Pipeline;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class PipelineServer {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineServer.class);
     public static final Duration DRAIN_BUDGET = Duration.ofSeconds(10);
+    /** The monitoring page served at {@code GET /}: one self-contained HTML file, read from the jar once. */
+    private static final byte[] INDEX_HTML = readIndexPage();
 
     private final Server server;
     private final ServerConnector connector;
@@ -201,8 +205,7 @@ public final class PipelineServer {
                 return;
             }
             switch (path) {
-                case "/" -> require(ex, get, () -> ex.sendText(200, "text/html; charset=utf-8",
-                        "<html><head><title>Sluice pipeline</title></head><body>Sluice pipeline. See /status.</body></html>"));
+                case "/" -> require(ex, get, () -> ex.send(200, "text/html; charset=utf-8", INDEX_HTML));
                 case "/status" -> require(ex, get, () -> control.status(ex));
                 case "/start" -> require(ex, get || post, () -> control.start(ex));
                 case "/pause" -> require(ex, get || post, () -> control.pause(ex));
@@ -247,6 +250,17 @@ public final class PipelineServer {
                     Map.of("method", ex.method()));
         }
         a.run();
+    }
+
+    private static byte[] readIndexPage() {
+        try (InputStream in = PipelineServer.class.getResourceAsStream("index.html")) {
+            if (in == null) {
+                throw new IllegalStateException("index.html is missing from the jar's resources");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read index.html from the jar's resources", e);
+        }
     }
 
     private static String decode(String segment) {
