@@ -67,6 +67,7 @@ public final class Controller {
     private volatile ControllerState state = ControllerState.Paused;
     private volatile Throwable failure;
     private volatile CheckpointStats lastCheckpoint;
+    private volatile CheckpointFailure lastCheckpointFailure;
     private volatile Optional<String> checkpointInProgress = Optional.empty();
 
     // Circuit-thread state.
@@ -109,6 +110,9 @@ public final class Controller {
     /** Figures of the last checkpoint, for {@code /stats} and metrics. */
     public record CheckpointStats(String uuid, long step, Duration captureTime, Duration writeTime, long writtenBytes,
             long sizeBytes, String completedAt) {}
+
+    /** The latest checkpoint write that failed, for {@code /stats}; kept after later successes. */
+    public record CheckpointFailure(String error, String failedAt) {}
 
     sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone {}
 
@@ -177,6 +181,11 @@ public final class Controller {
 
     public Optional<CheckpointStats> lastCheckpoint() {
         return Optional.ofNullable(lastCheckpoint);
+    }
+
+    /** The latest failed checkpoint write of this process, if any (periodic, requested or final). */
+    public Optional<CheckpointFailure> lastCheckpointFailure() {
+        return Optional.ofNullable(lastCheckpointFailure);
     }
 
     /** Start time of the checkpoint being written, if one is. */
@@ -404,6 +413,8 @@ public final class Controller {
                 commands.add(new CheckpointDone(replies, record, null, thenTerminate));
             } catch (Throwable t) {
                 LOG.error("checkpoint failed; the previous checkpoint stays the resume point", t);
+                lastCheckpointFailure = new CheckpointFailure(t.getMessage() != null ? t.getMessage() : t.toString(),
+                        java.time.Instant.now().toString());
                 commands.add(new CheckpointDone(replies, null, t, thenTerminate));
             }
         });
