@@ -42,23 +42,36 @@ final class PipelineProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Options of one start. */
+    /**
+     * Options of one start.
+     *
+     * @param checkpointIntervalSecs {@code fault_tolerance.checkpoint_interval_secs} in the generated config, or null
+     *     for no {@code fault_tolerance} section (no periodic checkpoints)
+     */
     record Options(Path workDir, Path sqlFile, Path storage, boolean cleanShutdown, String initial, String deploymentId,
-            boolean ignoreSigint) {
+            boolean ignoreSigint, Integer checkpointIntervalSecs) {
         Options withDeploymentId(String id) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, checkpointIntervalSecs);
         }
 
         Options withInitial(String value) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, checkpointIntervalSecs);
         }
 
         Options withCleanShutdown(boolean on) {
-            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint);
+            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, checkpointIntervalSecs);
         }
 
         Options withSigintIgnored() {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, checkpointIntervalSecs);
+        }
+
+        Options withStorage(Path path) {
+            return new Options(workDir, sqlFile, path, cleanShutdown, initial, deploymentId, ignoreSigint, checkpointIntervalSecs);
+        }
+
+        Options withCheckpointIntervalSecs(int secs) {
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, secs);
         }
     }
 
@@ -67,12 +80,15 @@ final class PipelineProcess implements AutoCloseable {
         Path sqlFile = workDir.resolve("program.sql");
         Files.writeString(sqlFile, sql);
         return new Options(workDir, sqlFile, workDir.resolve("storage"), cleanShutdown, "running",
-                java.util.UUID.randomUUID().toString(), false);
+                java.util.UUID.randomUUID().toString(), false, null);
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
         Path config = o.workDir().resolve("config.yaml");
-        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\nstorage: {}\n");
+        String faultTolerance = o.checkpointIntervalSecs() == null ? ""
+                : "fault_tolerance: {model: at_least_once, checkpoint_interval_secs: " + o.checkpointIntervalSecs() + "}\n";
+        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\nstorage: {}\n"
+                + faultTolerance);
         Path portFile = o.workDir().resolve("port");
         Files.deleteIfExists(portFile);
         Path log = o.workDir().resolve("process-" + System.nanoTime() + ".log");
@@ -115,6 +131,10 @@ final class PipelineProcess implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(log);
+    }
+
+    Path logFile() {
+        return log;
     }
 
     /** Sends {@code signal} (TERM, INT, KILL) with the {@code kill} command, as the kubelet or a person would. */
