@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,9 @@ class CrashConsistencyIT {
     private static final int MAX_KILL_DELAY_MS = 2_500;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the startup cleanup logs when a kill interrupted a checkpoint write (see StorageDirectory). */
+    private static final Pattern INTERRUPTED_CHECKPOINT =
+            Pattern.compile("which no committed checkpoint references|leftover temporary file|never committed");
 
     @TempDir
     Path dir;
@@ -65,6 +69,7 @@ class CrashConsistencyIT {
         PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, false).withCheckpointIntervalSecs(1);
         Bounds bounds = new Bounds(0, 0, 0);
         long advanced = 0;
+        long cleanedUp = 0;
         long lostOps = 0;
         long checkpointRequests = 0;
         long started = System.nanoTime();
@@ -77,6 +82,9 @@ class CrashConsistencyIT {
                 long n = verifyRestored(p, bounds, "before kill " + kill + " (seed " + seed + ")");
                 if (n > bounds.restored()) {
                     advanced++;
+                }
+                if (INTERRUPTED_CHECKPOINT.matcher(p.log()).find()) {
+                    cleanedUp++;
                 }
                 lostOps += bounds.sent() - n;
                 long readyMs = Duration.ofNanos(System.nanoTime() - cycleStart).toMillis();
@@ -103,9 +111,9 @@ class CrashConsistencyIT {
             p.awaitStatus("Running", START_TIMEOUT);
             long n = verifyRestored(p, bounds, "after the last kill (seed " + seed + ")");
             System.out.printf("CrashConsistencyIT: seed=%d kills=%d in %d s: final prefix %d operations; %d restarts found a"
-                    + " newer checkpoint; %d operations re-sent after kills; %d checkpoint requests%n", seed, kills,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), n, advanced, lostOps + bounds.sent() - n,
-                    checkpointRequests);
+                    + " newer checkpoint, %d cleaned up an interrupted checkpoint; %d operations re-sent after kills;"
+                    + " %d checkpoint requests%n", seed, kills, Duration.ofNanos(System.nanoTime() - started).toSeconds(), n,
+                    advanced, cleanedUp, lostOps + bounds.sent() - n, checkpointRequests);
         }
     }
 
