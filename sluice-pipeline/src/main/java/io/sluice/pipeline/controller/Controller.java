@@ -64,6 +64,8 @@ public final class Controller {
     private final ExecutorService checkpointWriter;
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Checkpoint and suspend replies not completed yet, with their action, to fail when the circuit stops. */
+    private final Map<CompletableFuture<CheckpointRecord>, String> outstanding = new ConcurrentHashMap<>();
     private volatile ControllerState state = ControllerState.Paused;
     private volatile Throwable failure;
     private volatile CheckpointStats lastCheckpoint;
@@ -144,6 +146,7 @@ public final class Controller {
         });
         this.thread = new Thread(this::run, "circuit");
         this.thread.setDaemon(true);
+        terminated.whenComplete((v, e) -> outstanding.forEach((reply, action) -> failStopped(reply, action)));
     }
 
     /** Runs one step over nothing, so materialized views are current before the pipeline is reported ready. */
@@ -229,11 +232,21 @@ public final class Controller {
                     "cannot " + action + ": the pipeline has no storage configured, so it has nowhere to checkpoint"));
             return reply;
         }
-        commands.add(command.apply(reply));
         // A request that reaches a stopped circuit thread is never handled: fail it instead of letting it wait.
-        terminated.whenComplete((v, e) -> reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING,
-                "cannot " + action + ": the circuit has stopped" + failure().map(t -> " (" + t.getMessage() + ")").orElse(""))));
+        // Tracked in a set rather than by a callback on terminated per request, which would keep every
+        // reply (and its record) for the life of the process.
+        outstanding.put(reply, action);
+        reply.whenComplete((r, e) -> outstanding.remove(reply));
+        commands.add(command.apply(reply));
+        if (terminated.isDone()) {
+            failStopped(reply, action);
+        }
         return reply;
+    }
+
+    private void failStopped(CompletableFuture<CheckpointRecord> reply, String action) {
+        reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING,
+                "cannot " + action + ": the circuit has stopped" + failure().map(t -> " (" + t.getMessage() + ")").orElse("")));
     }
 
     /** Stops the circuit thread without a checkpoint. */
