@@ -64,9 +64,12 @@ public final class Controller {
     private final ExecutorService checkpointWriter;
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Checkpoint and suspend replies not completed yet, with their action, to fail when the circuit stops. */
+    private final Map<CompletableFuture<CheckpointRecord>, String> outstanding = new ConcurrentHashMap<>();
     private volatile ControllerState state = ControllerState.Paused;
     private volatile Throwable failure;
     private volatile CheckpointStats lastCheckpoint;
+    private volatile CheckpointFailure lastCheckpointFailure;
     private volatile Optional<String> checkpointInProgress = Optional.empty();
 
     // Circuit-thread state.
@@ -110,7 +113,11 @@ public final class Controller {
     public record CheckpointStats(String uuid, long step, Duration captureTime, Duration writeTime, long writtenBytes,
             long sizeBytes, String completedAt) {}
 
+    /** The latest checkpoint write that failed, for {@code /stats}; kept after later successes. */
+    public record CheckpointFailure(String error, String failedAt) {}
+
     sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone, SubscribeWithSnapshot {}
+
 
     record Start() implements Command {}
 
@@ -142,6 +149,7 @@ public final class Controller {
         });
         this.thread = new Thread(this::run, "circuit");
         this.thread.setDaemon(true);
+        terminated.whenComplete((v, e) -> outstanding.forEach((reply, action) -> failStopped(reply, action)));
     }
 
     /** Runs one step over nothing, so materialized views are current before the pipeline is reported ready. */
@@ -179,6 +187,11 @@ public final class Controller {
 
     public Optional<CheckpointStats> lastCheckpoint() {
         return Optional.ofNullable(lastCheckpoint);
+    }
+
+    /** The latest failed checkpoint write of this process, if any (periodic, requested or final). */
+    public Optional<CheckpointFailure> lastCheckpointFailure() {
+        return Optional.ofNullable(lastCheckpointFailure);
     }
 
     /** Start time of the checkpoint being written, if one is. */
@@ -222,11 +235,21 @@ public final class Controller {
                     "cannot " + action + ": the pipeline has no storage configured, so it has nowhere to checkpoint"));
             return reply;
         }
-        commands.add(command.apply(reply));
         // A request that reaches a stopped circuit thread is never handled: fail it instead of letting it wait.
-        terminated.whenComplete((v, e) -> reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING,
-                "cannot " + action + ": the circuit has stopped" + failure().map(t -> " (" + t.getMessage() + ")").orElse(""))));
+        // Tracked in a set rather than by a callback on terminated per request, which would keep every
+        // reply (and its record) for the life of the process.
+        outstanding.put(reply, action);
+        reply.whenComplete((r, e) -> outstanding.remove(reply));
+        commands.add(command.apply(reply));
+        if (terminated.isDone()) {
+            failStopped(reply, action);
+        }
         return reply;
+    }
+
+    private void failStopped(CompletableFuture<CheckpointRecord> reply, String action) {
+        reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING,
+                "cannot " + action + ": the circuit has stopped" + failure().map(t -> " (" + t.getMessage() + ")").orElse("")));
     }
 
     /** Stops the circuit thread without a checkpoint. */
@@ -428,6 +451,8 @@ public final class Controller {
                 commands.add(new CheckpointDone(replies, record, null, thenTerminate));
             } catch (Throwable t) {
                 LOG.error("checkpoint failed; the previous checkpoint stays the resume point", t);
+                lastCheckpointFailure = new CheckpointFailure(t.getMessage() != null ? t.getMessage() : t.toString(),
+                        java.time.Instant.now().toString());
                 commands.add(new CheckpointDone(replies, null, t, thenTerminate));
             }
         });

@@ -173,6 +173,12 @@ final class ControlEndpoints {
             m.put("completed_at", s.completedAt());
             return m;
         }).orElse(null));
+        body.put("last_checkpoint_failure", c.lastCheckpointFailure().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("error", f.error());
+            m.put("failed_at", f.failedAt());
+            return m;
+        }).orElse(null));
         body.put("inputs", List.of());
         body.put("outputs", List.of());
         ex.sendJson(200, body);

@@ -21,22 +21,43 @@ final class AtomicFiles {
     }
 
     static void write(Path target, byte[] contents) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(contents);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(temp);
-            throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
-        }
+        replace(target, contents);
         syncDirectory(target.getParent());
+    }
+
+    /**
+     * {@link #write} without the final directory fsync: once this returns, readers see the new
+     * file, but a power loss may still bring back the old one until the directory is synced. A
+     * failed write removes its temporary file, so a full disk keeps no partial file.
+     */
+    static void replace(Path target, byte[] contents) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(contents);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            if (e instanceof AtomicMoveNotSupportedException) {
+                throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes a temporary file after a failed write, keeping the write's error as the one thrown. */
+    static void deleteQuietly(Path temp, Exception failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /** Makes the directory's entries (creations, renames, deletions) durable. */

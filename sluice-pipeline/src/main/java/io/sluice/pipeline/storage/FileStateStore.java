@@ -50,13 +50,19 @@ final class FileStateStore implements StateStore {
         name = "b-" + UUID.randomUUID() + ".batch";
         Path target = directory.resolve(name);
         Path temp = directory.resolve(name + AtomicFiles.TEMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            BatchCodec.write(batch, out);
-            out.flush();
-            ch.force(true);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                BatchCodec.write(batch, out);
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // A full disk must not keep the partial file: it would hold the space until the next start.
+            AtomicFiles.deleteQuietly(temp, e);
+            throw e;
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         long size = Files.size(target);
         written.add(target);
         writtenBytes += size;

@@ -98,6 +98,9 @@ public final class StorageDirectory implements AutoCloseable {
                             + "); refusing to start rather than delete them");
                 }
             }
+            // A fresh directory gets its (empty) catalog now, before any checkpoint: a crash during the
+            // first checkpoint then leaves a directory the next start cleans instead of refusing.
+            AtomicFiles.write(file, JSON.writeValueAsBytes(List.of()));
             return List.of();
         }
         return JSON.readValue(file.toFile(), new TypeReference<List<CheckpointRecord>>() {});
@@ -228,8 +231,10 @@ public final class StorageDirectory implements AutoCloseable {
         Path dir = checkpoints.resolve(uuid);
         List<CheckpointRecord> previous = catalog;
         CheckpointRecord record;
+        boolean committed = false;
         try {
             Files.createDirectory(dir);
+            AtomicFiles.syncDirectory(checkpoints);
             FileStateStore store = new FileStateStore(batches);
             byte[] manifest = CircuitStateCodec.writeManifest(state, store);
             store.sync();
@@ -247,8 +252,16 @@ public final class StorageDirectory implements AutoCloseable {
             next.add(record);
             AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(next));
             catalog = List.copyOf(next);
-            AtomicFiles.write(root.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
+            AtomicFiles.replace(root.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
+            committed = true;
+            AtomicFiles.syncDirectory(root);
         } catch (IOException | RuntimeException e) {
+            if (committed) {
+                // The rename happened, only its fsync failed: the root state.json names this checkpoint
+                // (or, after a power loss, the previous one, which retention has not touched yet). Undoing
+                // would delete the checkpoint the root names; keep both and report the failure.
+                throw e;
+            }
             // Not committed: the root state.json still names the previous checkpoint. Undo the rest.
             try {
                 if (catalog != previous) {

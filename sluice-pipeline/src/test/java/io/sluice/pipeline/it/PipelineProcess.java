@@ -42,33 +42,46 @@ final class PipelineProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Options of one start. */
+    /**
+     * Options of one start.
+     *
+     * @param checkpointIntervalSecs {@code fault_tolerance.checkpoint_interval_secs} in the generated config, or null
+     *     for no {@code fault_tolerance} section (no periodic checkpoints)
+     */
     record Options(Path workDir, Path sqlFile, Path storage, boolean cleanShutdown, String initial, String deploymentId,
-            boolean ignoreSigint, List<String> extraArgs, Map<String, String> env) {
+            boolean ignoreSigint, List<String> extraArgs, Map<String, String> env, Integer checkpointIntervalSecs) {
         Options withDeploymentId(String id) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs, env);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
         }
 
         Options withInitial(String value) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs, env);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
         }
 
         Options withCleanShutdown(boolean on) {
-            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs, env);
+            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
         }
 
         Options withSigintIgnored() {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs, env);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs, env, checkpointIntervalSecs);
+        }
+
+        Options withStorage(Path path) {
+            return new Options(workDir, sqlFile, path, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
+        }
+
+        Options withCheckpointIntervalSecs(int secs) {
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, secs);
         }
 
         /** More command-line arguments for the pipeline process. */
         Options withArgs(String... args) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args), env);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args), env, checkpointIntervalSecs);
         }
 
         /** More environment variables for the pipeline process. */
         Options withEnv(Map<String, String> more) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, Map.copyOf(more));
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, Map.copyOf(more), checkpointIntervalSecs);
         }
     }
 
@@ -77,12 +90,15 @@ final class PipelineProcess implements AutoCloseable {
         Path sqlFile = workDir.resolve("program.sql");
         Files.writeString(sqlFile, sql);
         return new Options(workDir, sqlFile, workDir.resolve("storage"), cleanShutdown, "running",
-                java.util.UUID.randomUUID().toString(), false, List.of(), Map.of());
+                java.util.UUID.randomUUID().toString(), false, List.of(), Map.of(), null);
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
         Path config = o.workDir().resolve("config.yaml");
-        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\nstorage: {}\n");
+        String faultTolerance = o.checkpointIntervalSecs() == null ? ""
+                : "fault_tolerance: {model: at_least_once, checkpoint_interval_secs: " + o.checkpointIntervalSecs() + "}\n";
+        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\nstorage: {}\n"
+                + faultTolerance);
         Path portFile = o.workDir().resolve("port");
         Files.deleteIfExists(portFile);
         Path log = o.workDir().resolve("process-" + System.nanoTime() + ".log");
@@ -128,6 +144,10 @@ final class PipelineProcess implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(log);
+    }
+
+    Path logFile() {
+        return log;
     }
 
     /** Sends {@code signal} (TERM, INT, KILL) with the {@code kill} command, as the kubelet or a person would. */

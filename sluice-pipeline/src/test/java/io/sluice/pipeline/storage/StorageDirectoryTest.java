@@ -131,6 +131,24 @@ class StorageDirectoryTest {
         }
     }
 
+    /** Issue 3: a crash during the very first checkpoint, before the catalog existed, made the directory unusable. */
+    @Test
+    void aCrashDuringTheFirstCheckpoint_leavesADirectoryThatStartsEmpty() throws Exception {
+        StorageDirectory.open(dir, Duration.ofSeconds(1)).close();
+        // As if the process died while writing its first checkpoint: directory and batch file, no commit.
+        Files.createDirectories(dir.resolve("checkpoints/0000-interrupted"));
+        Files.writeString(dir.resolve("checkpoints/0000-interrupted/circuit.manifest.mut"), "partial");
+        Files.writeString(dir.resolve("batches/b-orphan.batch"), "partial");
+        try (StorageDirectory st = StorageDirectory.open(dir, Duration.ofSeconds(1))) {
+            assertThat(st.readLatest()).isEmpty();
+            assertThat(dir.resolve("checkpoints/0000-interrupted")).doesNotExist();
+            assertThat(dir.resolve("batches/b-orphan.batch")).doesNotExist();
+            Circuit c = PROGRAM.newCircuit();
+            CheckpointRecord r = st.writeCheckpoint(stateAfter(c, 0, 10), COUNTERS, "fp");
+            assertThat(st.readLatest().orElseThrow().record()).isEqualTo(r);
+        }
+    }
+
     @Test
     void checkpointDirectoriesWithoutACatalog_refuseToStart() throws Exception {
         Files.createDirectories(dir.resolve("checkpoints/some-uuid"));
