@@ -162,6 +162,7 @@ public final class Pipeline {
             Optional<StorageDirectory> st = Optional.empty();
             if (config.storagePath().isPresent()) {
                 st = Optional.of(StorageDirectory.open(config.storagePath().get(), LOCK_WAIT));
+                st.get().recordConfigInUse(configInUse());
                 storage = st.get();
                 chooseInitialStatus(st.get());
             }
@@ -216,6 +217,17 @@ public final class Pipeline {
             }
             ready.completeExceptionally(e);
         }
+    }
+
+    /** The configuration as a checkpoint records it, in Feldera's field names. */
+    private Map<String, Object> configInUse() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("name", config.name());
+        c.put("workers", config.workers());
+        c.put("storage_config", Map.of("path", config.storagePath().map(Object::toString).orElse("")));
+        config.checkpointIntervalSecs().ifPresent(i -> c.put("fault_tolerance", Map.of("checkpoint_interval_secs", i)));
+        c.put("program_code", config.programCode());
+        return c;
     }
 
     /** Applies the {@code status.json} rules: the same deployment keeps its stored intent, a new one moves from it. */

@@ -17,6 +17,7 @@ import java.util.List;
  * @param batches every batch file the operator state references
  * @param sizeBytes bytes of the checkpoint's own files plus the batch files it references
  * @param writtenBytes bytes this checkpoint actually wrote (new batch files and its own files)
+ * @param config the pipeline configuration in use when it was taken (empty in records from before it was kept)
  */
 public record CheckpointRecord(
         @JsonProperty("uuid") String uuid,
@@ -26,9 +27,11 @@ public record CheckpointRecord(
         @JsonProperty("counters") Counters counters,
         @JsonProperty("batches") List<String> batches,
         @JsonProperty("size_bytes") long sizeBytes,
-        @JsonProperty("written_bytes") long writtenBytes) {
+        @JsonProperty("written_bytes") long writtenBytes,
+        @JsonProperty("config") java.util.Map<String, Object> config) {
     public CheckpointRecord {
         requireNonNull(uuid, "uuid is null");
+        config = config == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
         requireNonNull(programFingerprint, "programFingerprint is null");
         requireNonNull(counters, "counters is null");
         batches = List.copyOf(batches);

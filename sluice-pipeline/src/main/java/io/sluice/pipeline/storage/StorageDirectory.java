@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -58,6 +59,7 @@ public final class StorageDirectory implements AutoCloseable {
     private final Path batches;
     private final StorageLock lock;
     private volatile List<CheckpointRecord> catalog;
+    private volatile Map<String, Object> configInUse = Map.of();
 
     private StorageDirectory(Path root, StorageLock lock, List<CheckpointRecord> catalog) {
         this.root = root;
@@ -86,6 +88,11 @@ public final class StorageDirectory implements AutoCloseable {
 
     public Path path() {
         return root;
+    }
+
+    /** The configuration this process runs with, recorded in every checkpoint it writes. */
+    public void recordConfigInUse(Map<String, Object> config) {
+        this.configInUse = Map.copyOf(config);
     }
 
     private static List<CheckpointRecord> readCatalog(Path root) throws IOException {
@@ -241,12 +248,12 @@ public final class StorageDirectory implements AutoCloseable {
             AtomicFiles.write(dir.resolve(MANIFEST), manifest);
             long ownBytes = manifest.length;
             CheckpointRecord draft = new CheckpointRecord(uuid, state.steps(), System.currentTimeMillis(),
-                    programFingerprint, counters, store.referenced(), 0, 0);
+                    programFingerprint, counters, store.referenced(), 0, 0, configInUse);
             byte[] stateJson = JSON.writeValueAsBytes(draft);
             ownBytes += stateJson.length;
             record = new CheckpointRecord(uuid, draft.step(), draft.createdAtMillis(),
                     programFingerprint, counters, draft.batches(), store.referencedBytes() + ownBytes,
-                    store.writtenBytes() + ownBytes);
+                    store.writtenBytes() + ownBytes, configInUse);
             AtomicFiles.write(dir.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
             List<CheckpointRecord> next = new ArrayList<>(catalog);
             next.add(record);

@@ -61,6 +61,10 @@ class CleanShutdownIT {
             assertThat(String.join("\n", egress.dataLines())).contains("\"order_id\":5");
         }
         assertThat(committedCheckpoint(options)).as("a checkpoint committed on SIGTERM").isPresent();
+        JsonNode config = JSON.readTree(options.storage().resolve("state.json").toFile()).get("config");
+        assertThat(config.get("name").asText()).isEqualTo("it");
+        assertThat(config.get("workers").asInt()).isEqualTo(1);
+        assertThat(config.get("program_code").asText()).isEqualTo(PROGRAM);
         // The replacement pod keeps the deployment id: SIGTERM must not have stored "Suspended".
         try (PipelineProcess p = PipelineProcess.start(options)) {
             p.awaitStatus("Running", Duration.ofSeconds(60));
