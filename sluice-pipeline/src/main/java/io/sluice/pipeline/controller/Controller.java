@@ -104,8 +104,16 @@ public final class Controller {
             return totalProcessedRecords.get();
         }
 
-        CheckpointRecord.Counters snapshot() {
-            return new CheckpointRecord.Counters(totalInputRecords.get(), totalInputBytes.get(), totalProcessedRecords.get());
+        /**
+         * The counters as a checkpoint captured right after a step records them. Every record queued
+         * before that step is processed and in the state, so the input count at capture is the
+         * processed count; reading {@code totalInputRecords} would also count records pushed since,
+         * which the captured state does not hold. (Input bytes are not tracked per record, so they
+         * may include those few.)
+         */
+        CheckpointRecord.Counters snapshotAtCapture() {
+            long processed = totalProcessedRecords.get();
+            return new CheckpointRecord.Counters(processed, totalInputBytes.get(), processed);
         }
     }
 
@@ -433,7 +441,7 @@ public final class Controller {
         }
         long captureStart = System.nanoTime();
         CircuitState captured = circuit.capture();
-        CheckpointRecord.Counters counterSnapshot = counters.snapshot();
+        CheckpointRecord.Counters counterSnapshot = counters.snapshotAtCapture();
         Duration captureTime = Duration.ofNanos(System.nanoTime() - captureStart);
         writing = true;
         checkpointInProgress = Optional.of(java.time.Instant.now().toString());

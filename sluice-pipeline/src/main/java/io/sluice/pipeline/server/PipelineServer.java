@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
@@ -58,6 +60,8 @@ public final class PipelineServer {
     private final QueryEndpoint query;
     private final MetricsEndpoint metrics;
     private final Optional<byte[]> apiKey;
+    /** Connections with a request in flight: from the handler's start until its response completed. */
+    private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
 
     public PipelineServer(Pipeline pipeline, String bindAddress, int port) {
         this(pipeline, bindAddress, port, Optional.empty(), Optional.empty());
@@ -146,8 +150,9 @@ public final class PipelineServer {
         while (!stopped.get()) {
             for (EndPoint endPoint : connector.getConnectedEndPoints()) {
                 Connection c = endPoint.getConnection();
-                // HTTP/1.1 counts requests in and responses out: equal means nothing in progress.
-                if (c != null && c.getMessagesIn() == c.getMessagesOut()) {
+                // Jetty's own message counters count a response as out once it starts, so a stream
+                // still being written would look idle: track requests in flight ourselves.
+                if (c != null && !busy.contains(c)) {
                     endPoint.close();
                 }
             }
@@ -166,21 +171,40 @@ public final class PipelineServer {
     private final class Router extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Exchange ex = new Exchange(request, response, callback);
+            Connection connection = request.getConnectionMetaData().getConnection();
+            busy.add(connection);
+            Exchange ex = new Exchange(request, response, new Callback() {
+                @Override
+                public void succeeded() {
+                    busy.remove(connection);
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    busy.remove(connection);
+                    callback.failed(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return callback.getInvocationType();
+                }
+            });
             try {
                 route(ex, Request.getPathInContext(request));
             } catch (SluiceException e) {
                 sendError(ex, e);
             } catch (EofException e) {
                 LOG.debug("client went away: {}", e.getMessage());
-                callback.failed(e);
+                ex.callback.failed(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                callback.failed(e);
+                ex.callback.failed(e);
             } catch (Throwable t) {
                 if (ex.completed()) {
                     LOG.debug("error after the response was sent: {}", t.toString());
-                    callback.failed(t);
+                    ex.callback.failed(t);
                 } else {
                     LOG.error("internal error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), t);
                     sendError(ex, new SluiceException(ErrorCode.INTERNAL, "internal error: " + t, null));

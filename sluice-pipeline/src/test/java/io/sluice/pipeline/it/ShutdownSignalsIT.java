@@ -70,8 +70,10 @@ class ShutdownSignalsIT {
     @Test
     void aSecondSigintDuringAShutdown_exitsAtOnceWith130() throws Exception {
         PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, true);
-        try (PipelineProcess p = PipelineProcess.start(options); Socket slow = startSlowIngress(p, 10_000)) {
+        try (PipelineProcess p = PipelineProcess.start(options)) {
             p.awaitStatus("Running", Duration.ofSeconds(60));
+            // Only once Running: during initialization ingress answers 503 at once and holds nothing.
+            Socket slow = startSlowIngress(p, 10_000);
             Thread.sleep(200);
             p.signal("INT");
             awaitLog(p, "received SIGINT; shutting down without checkpoint");
@@ -82,6 +84,7 @@ class ShutdownSignalsIT {
             assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("well before the 10 s drain budget").isLessThan(Duration.ofSeconds(5));
             assertThat(p.log()).contains("received SIGINT during a shutdown started by SIGINT; exiting at once");
+            slow.close();
         }
         assertThat(committedCheckpoint(options)).isEmpty();
     }
