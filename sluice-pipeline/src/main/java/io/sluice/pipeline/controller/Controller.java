@@ -295,7 +295,11 @@ public final class Controller {
      */
     public void subscribeWithSnapshot(String view, OutputSubscriber subscriber) {
         commands.add(new SubscribeWithSnapshot(view, subscriber));
-        terminated.whenComplete((v, e) -> subscriber.onEnd());
+        // finish() completes terminated and then ends the subscriptions still queued, so one of the
+        // two ends a subscription that a stopped circuit thread will never take.
+        if (terminated.isDone()) {
+            subscriber.onEnd();
+        }
     }
 
     public void subscribe(String view, OutputSubscriber subscriber) {
@@ -486,6 +490,12 @@ public final class Controller {
         }
         endSubscriptions();
         terminated.complete(null);
+        Command left;
+        while ((left = commands.poll()) != null) {
+            if (left instanceof SubscribeWithSnapshot s) {
+                s.subscriber().onEnd();
+            }
+        }
     }
 
     private void endSubscriptions() {

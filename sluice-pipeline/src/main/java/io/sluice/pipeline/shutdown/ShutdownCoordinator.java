@@ -3,6 +3,7 @@ package io.sluice.pipeline.shutdown;
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.pipeline.api.SluiceException;
+import io.sluice.pipeline.config.CleanShutdownSetting;
 import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.controller.ShutdownProgress;
 import io.sluice.pipeline.controller.SuspendOutcome;
@@ -86,7 +87,12 @@ public final class ShutdownCoordinator {
             LOG.info("received SIGTERM during a shutdown started by {}; ignoring it", previous);
             return;
         }
-        runOnShutdownThread(cleanOnTerm ? this::suspendAndExit : () -> drainAndExit("SIGTERM", EXIT_OK));
+        if (cleanOnTerm) {
+            runOnShutdownThread(this::suspendAndExit);
+        } else {
+            LOG.info("received SIGTERM; shutting down without checkpoint ({} is off)", CleanShutdownSetting.VARIABLE);
+            runOnShutdownThread(() -> drainAndExit("SIGTERM", EXIT_OK, Instant.now()));
+        }
     }
 
     private void onInt(Signal signal) {
@@ -97,7 +103,7 @@ public final class ShutdownCoordinator {
             return;
         }
         LOG.info("received SIGINT; shutting down without checkpoint");
-        runOnShutdownThread(() -> drainAndExit("SIGINT", EXIT_OK));
+        runOnShutdownThread(() -> drainAndExit("SIGINT", EXIT_OK, Instant.now()));
     }
 
     private static void runOnShutdownThread(Runnable work) {
@@ -132,14 +138,6 @@ public final class ShutdownCoordinator {
             code = EXIT_CHECKPOINT_FAILED;
         }
         drainAndExit("SIGTERM", code, start);
-    }
-
-    private void drainAndExit(String signal, int code) {
-        if (!cleanOnTerm) {
-            LOG.info("received {}; shutting down without checkpoint ({} is off)", signal,
-                    io.sluice.pipeline.config.CleanShutdownSetting.VARIABLE);
-        }
-        drainAndExit(signal, code, Instant.now());
     }
 
     private void drainAndExit(String signal, int code, Instant start) {
