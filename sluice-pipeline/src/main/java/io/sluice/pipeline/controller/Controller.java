@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  *   Requests that arrive while a checkpoint is being written get a new checkpoint after it.</li>
  *   <li>Outputs are handed to subscribers at the end of each step, on the circuit thread, before any
  *   later capture: a checkpoint never holds a change its subscribers were not given.</li>
+ *   <li>A <b>transaction</b> ({@link #startTransaction}) holds every record queued while it is open
+ *   out of the steps; its commit runs them all in one step, so the outputs show the transaction as
+ *   one change, and queries and checkpoints never see part of it. Checkpoints requested meanwhile
+ *   wait for the commit; a suspend commits what the transaction holds first, so no acknowledged
+ *   record is lost.</li>
+ *   <li>Named {@link InputEndpoint}s and {@link OutputEndpoint}s live in the {@link EndpointRegistry}
+ *   for as long as the controller.</li>
  * </ul>
  */
 public final class Controller {
@@ -64,6 +71,12 @@ public final class Controller {
     private final ExecutorService checkpointWriter;
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final EndpointRegistry endpoints = new EndpointRegistry();
+    private final TimeSeries timeSeries;
+    private final AtomicLong stepNanos = new AtomicLong();
+    private volatile TransactionStatus transactionStatus = TransactionStatus.NoTransaction;
+    private volatile long transactionId;
+    private volatile long transactionStartedNanos;
     /** Checkpoint and suspend replies not completed yet, with their action, to fail when the circuit stops. */
     private final Map<CompletableFuture<CheckpointRecord>, String> outstanding = new ConcurrentHashMap<>();
     private volatile ControllerState state = ControllerState.Paused;
@@ -77,6 +90,7 @@ public final class Controller {
     private CompletableFuture<CheckpointRecord> pendingSuspend;
     private boolean writing;
     private long lastCheckpointNanos = System.nanoTime();
+    private long lastTransactionId;
 
     /** Cumulative record counters, restored from a checkpoint on resume. */
     public static final class Counters {
@@ -124,8 +138,13 @@ public final class Controller {
     /** The latest checkpoint write that failed, for {@code /stats}; kept after later successes. */
     public record CheckpointFailure(String error, String failedAt) {}
 
-    sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone, SubscribeWithSnapshot {}
+    /** Feldera's {@code transaction_status}. */
+    public enum TransactionStatus {
+        NoTransaction, TransactionInProgress, CommitInProgress
+    }
 
+    sealed interface Command permits Start, Pause, Checkpoint, Suspend, Stop, Wake, CheckpointDone, SubscribeWithSnapshot,
+            StartTransaction, CommitTransaction {}
 
     record Start() implements Command {}
 
@@ -141,7 +160,12 @@ public final class Controller {
 
     record SubscribeWithSnapshot(String view, OutputSubscriber subscriber) implements Command {}
 
-    private record PendingInput(String table, List<Change> changes) {}
+    record StartTransaction(CompletableFuture<Long> reply) implements Command {}
+
+    record CommitTransaction(CompletableFuture<Long> reply) implements Command {}
+
+    /** {@code endpoint} is null for input pushed without one. */
+    private record PendingInput(String table, List<Change> changes, InputEndpoint endpoint) {}
 
     public Controller(Circuit circuit, Optional<StorageDirectory> storage, String programFingerprint,
             Optional<Duration> checkpointInterval, Counters counters) {
@@ -157,6 +181,8 @@ public final class Controller {
         });
         this.thread = new Thread(this::run, "circuit");
         this.thread.setDaemon(true);
+        this.timeSeries = new TimeSeries(counters::totalProcessedRecords,
+                () -> storage.flatMap(st -> st.catalog().stream().reduce((a, b) -> b)).map(CheckpointRecord::sizeBytes).orElse(0L));
         terminated.whenComplete((v, e) -> outstanding.forEach((reply, action) -> failStopped(reply, action)));
     }
 
@@ -170,6 +196,62 @@ public final class Controller {
 
     public void start() {
         thread.start();
+        timeSeries.start();
+    }
+
+    public EndpointRegistry endpoints() {
+        return endpoints;
+    }
+
+    public TimeSeries timeSeries() {
+        return timeSeries;
+    }
+
+    /** Time spent in steps so far. */
+    public Duration stepTime() {
+        return Duration.ofNanos(stepNanos.get());
+    }
+
+    public TransactionStatus transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** The id of the open (or committing) transaction, 0 when there is none. */
+    public long transactionId() {
+        return transactionStatus == TransactionStatus.NoTransaction ? 0 : transactionId;
+    }
+
+    /** How long the open transaction has been open; zero when there is none. */
+    public Duration transactionAge() {
+        return transactionStatus == TransactionStatus.NoTransaction ? Duration.ZERO
+                : Duration.ofNanos(System.nanoTime() - transactionStartedNanos);
+    }
+
+    /**
+     * Opens a transaction: records queued from now on wait for {@link #commitTransaction}. Records
+     * queued before are first run through a step of their own. Completes with the transaction id, or
+     * fails with 409 TransactionInProgress when one is open.
+     */
+    public CompletableFuture<Long> startTransaction() {
+        return sendTransactionCommand(new StartTransaction(new CompletableFuture<>()), "start a transaction");
+    }
+
+    /**
+     * Starts the commit of the open transaction: its records run in the next step. Completes with the
+     * transaction id once the commit has begun (not when it is done), or fails with 400
+     * NoTransactionInProgress.
+     */
+    public CompletableFuture<Long> commitTransaction() {
+        return sendTransactionCommand(new CommitTransaction(new CompletableFuture<>()), "commit a transaction");
+    }
+
+    private CompletableFuture<Long> sendTransactionCommand(Command command, String action) {
+        CompletableFuture<Long> reply = command instanceof StartTransaction s ? s.reply() : ((CommitTransaction) command).reply();
+        commands.add(command);
+        if (terminated.isDone()) {
+            reply.completeExceptionally(new SluiceException(ErrorCode.TERMINATING, "cannot " + action + ": the circuit has stopped"));
+        }
+        return reply;
     }
 
     public ControllerState state() {
@@ -265,22 +347,33 @@ public final class Controller {
         commands.add(new Stop());
     }
 
-    /** Queues changes for the next step; the caller holds the ingress gate. */
     /**
      * Queues changes for the next step; the caller holds the ingress gate. Returns the input position
      * after them: once {@link Counters#totalProcessedRecords()} reaches it, these changes and every
      * change queued before them were processed and their outputs handed to the subscribers.
      */
     public long push(String table, List<Change> changes, long bytes) {
+        return push(table, changes, bytes, null);
+    }
+
+    /** {@link #push(String, List, long)} for a named endpoint, whose counters and position it updates. */
+    public long push(InputEndpoint endpoint, List<Change> changes, long bytes) {
+        return push(endpoint.stream(), changes, bytes, endpoint);
+    }
+
+    private long push(String table, List<Change> changes, long bytes, InputEndpoint endpoint) {
         counters.totalInputBytes.addAndGet(bytes);
         long position;
         // Queue order and position order must agree, so a position covers exactly a queue prefix.
         synchronized (input) {
             if (!changes.isEmpty()) {
-                input.add(new PendingInput(table, changes));
+                input.add(new PendingInput(table, changes, endpoint));
                 bufferedRecords.addAndGet(changes.size());
             }
             position = counters.totalInputRecords.addAndGet(changes.size());
+            if (endpoint != null) {
+                endpoint.queued(changes.size(), bytes, position);
+            }
         }
         if (!changes.isEmpty() && wakePending.compareAndSet(false, true)) {
             commands.add(new Wake());
@@ -327,13 +420,16 @@ public final class Controller {
                     }
                     command = commands.poll();
                 }
-                if (bufferedRecords.get() > 0 && pendingSuspend == null) {
+                if (transactionStatus == TransactionStatus.CommitInProgress) {
+                    commit();
+                } else if (bufferedRecords.get() > 0 && pendingSuspend == null
+                        && transactionStatus == TransactionStatus.NoTransaction) {
                     step();
                 }
                 schedulePeriodicCheckpoint();
                 if (!writing && pendingSuspend != null) {
                     startSuspendCheckpoint();
-                } else if (!writing && !pendingCheckpoints.isEmpty()) {
+                } else if (!writing && !pendingCheckpoints.isEmpty() && transactionStatus == TransactionStatus.NoTransaction) {
                     startCheckpoint(List.copyOf(pendingCheckpoints), false);
                     pendingCheckpoints.clear();
                 }
@@ -368,8 +464,49 @@ public final class Controller {
             subscribe(s.view(), s.subscriber());
         } else if (command instanceof CheckpointDone done) {
             return checkpointDone(done);
+        } else if (command instanceof StartTransaction t) {
+            openTransaction(t.reply());
+        } else if (command instanceof CommitTransaction t) {
+            if (transactionStatus != TransactionStatus.TransactionInProgress) {
+                t.reply().completeExceptionally(new SluiceException(ErrorCode.NO_TRANSACTION_IN_PROGRESS,
+                        "There is no transaction in progress to commit.", null));
+            } else {
+                transactionStatus = TransactionStatus.CommitInProgress;
+                t.reply().complete(transactionId);
+            }
         }
         return true;
+    }
+
+    private void openTransaction(CompletableFuture<Long> reply) {
+        if (transactionStatus != TransactionStatus.NoTransaction) {
+            reply.completeExceptionally(new SluiceException(ErrorCode.TRANSACTION_IN_PROGRESS, "Transaction "
+                    + transactionId + " is already in progress; commit it before starting another.",
+                    Map.of("transaction_id", transactionId)));
+            return;
+        }
+        if (pendingSuspend != null) {
+            reply.completeExceptionally(new SluiceException(ErrorCode.SUSPENDING, "The pipeline is suspending."));
+            return;
+        }
+        if (bufferedRecords.get() > 0) {
+            step();
+        }
+        transactionId = ++lastTransactionId;
+        transactionStartedNanos = System.nanoTime();
+        transactionStatus = TransactionStatus.TransactionInProgress;
+        LOG.atInfo().addKeyValue("transaction_id", transactionId).log("transaction started");
+        reply.complete(transactionId);
+    }
+
+    /** Runs the transaction's records in one step and closes it. */
+    private void commit() {
+        if (bufferedRecords.get() > 0) {
+            step();
+        }
+        LOG.atInfo().addKeyValue("transaction_id", transactionId)
+                .addKeyValue("msecs", transactionAge().toMillis()).log("transaction committed");
+        transactionStatus = TransactionStatus.NoTransaction;
     }
 
     /** Publishes a finished checkpoint write; false when it was the final one of a suspend. */
@@ -397,7 +534,8 @@ public final class Controller {
     }
 
     private void schedulePeriodicCheckpoint() {
-        if (checkpointInterval.isEmpty() || storage.isEmpty() || writing || !pendingCheckpoints.isEmpty()) {
+        if (checkpointInterval.isEmpty() || storage.isEmpty() || writing || !pendingCheckpoints.isEmpty()
+                || transactionStatus != TransactionStatus.NoTransaction) {
             return;
         }
         if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.get().toNanos()) {
@@ -413,13 +551,18 @@ public final class Controller {
 
     /** Runs one step over the queued input and hands each view's change to its subscribers. */
     private void step() {
+        long started = System.nanoTime();
         long records = 0;
+        List<PendingInput> taken = new ArrayList<>();
         PendingInput pending;
         while ((pending = input.poll()) != null) {
             for (Change c : pending.changes()) {
                 circuit.append(pending.table(), c.row(), c.weight());
             }
             records += pending.changes().size();
+            if (pending.endpoint() != null) {
+                taken.add(pending);
+            }
         }
         Map<String, Batch> outputs = circuit.step();
         bufferedRecords.addAndGet(-records);
@@ -436,7 +579,14 @@ public final class Controller {
             }
         }
         // Only now: a completion token is complete once its outputs were handed over.
-        counters.totalProcessedRecords.addAndGet(records);
+        long processed = counters.totalProcessedRecords.addAndGet(records);
+        for (PendingInput p : taken) {
+            p.endpoint().processed(p.changes().size());
+        }
+        for (OutputEndpoint o : endpoints.outputs()) {
+            o.stepHandedOver(step, processed);
+        }
+        stepNanos.addAndGet(System.nanoTime() - started);
     }
 
     private void startCheckpoint(List<CompletableFuture<CheckpointRecord>> replies, boolean thenTerminate) {
@@ -471,6 +621,11 @@ public final class Controller {
     }
 
     private void startSuspendCheckpoint() {
+        if (transactionStatus != TransactionStatus.NoTransaction) {
+            // The final checkpoint must hold every acknowledged record: commit what the transaction has.
+            LOG.atWarn().addKeyValue("transaction_id", transactionId).log("suspending: committing the open transaction");
+            commit();
+        }
         CompletableFuture<CheckpointRecord> reply = pendingSuspend;
         List<CompletableFuture<CheckpointRecord>> replies = new ArrayList<>(pendingCheckpoints);
         pendingCheckpoints.clear();
@@ -481,6 +636,7 @@ public final class Controller {
     private void finish(Throwable error) {
         state = ControllerState.Terminated;
         checkpointWriter.shutdown();
+        timeSeries.stop();
         SluiceException stopped = new SluiceException(ErrorCode.TERMINATING, "the pipeline stopped before this request completed");
         for (CompletableFuture<CheckpointRecord> f : pendingCheckpoints) {
             f.completeExceptionally(error != null ? error : stopped);
@@ -494,6 +650,10 @@ public final class Controller {
         while ((left = commands.poll()) != null) {
             if (left instanceof SubscribeWithSnapshot s) {
                 s.subscriber().onEnd();
+            } else if (left instanceof StartTransaction t) {
+                t.reply().completeExceptionally(stopped);
+            } else if (left instanceof CommitTransaction t) {
+                t.reply().completeExceptionally(stopped);
             }
         }
     }

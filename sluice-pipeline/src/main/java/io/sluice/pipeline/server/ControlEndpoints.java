@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Status, lifecycle, checkpoint and monitoring endpoints. */
+/** Status, lifecycle and checkpoint endpoints. */
 final class ControlEndpoints {
     private final Pipeline pipeline;
-    private final Instant startTime = Instant.now();
 
     ControlEndpoints(Pipeline pipeline) {
         this.pipeline = pipeline;
@@ -42,7 +41,7 @@ final class ControlEndpoints {
                     case Paused -> RuntimeStatus.Paused;
                     case Terminated -> RuntimeStatus.Suspended;
                 };
-                details.put("connector_stats", Map.of("num_errors", 0));
+                details.put("connector_stats", Map.of("num_errors", c.endpoints().errorCount()));
             }
             case INITIALIZATION_ERROR, FAILED -> {
                 SluiceException e = v.error().orElseThrow();
@@ -142,45 +141,5 @@ final class ControlEndpoints {
     /** {@code GET /metadata}: the {@code --metadata-file} contents, verbatim (empty without one). */
     void metadata(Exchange ex) {
         ex.send(200, "application/json", pipeline.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    void stats(Exchange ex) throws IOException {
-        Controller c = pipeline.controller();
-        Map<String, Object> global = new LinkedHashMap<>();
-        global.put("state", c.state());
-        global.put("incarnation_uuid", pipeline.incarnation().toString());
-        global.put("start_time", startTime.getEpochSecond());
-        global.put("uptime_msecs", java.time.Duration.between(startTime, Instant.now()).toMillis());
-        global.put("buffered_input_records", c.bufferedRecords());
-        global.put("total_input_records", c.counters().totalInputRecords());
-        global.put("total_input_bytes", c.counters().totalInputBytes());
-        global.put("total_processed_records", c.counters().totalProcessedRecords());
-        global.put("total_completed_steps", c.completedSteps());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("global_metrics", global);
-        body.put("checkpoint_activity", c.checkpointInProgress()
-                .<Object>map(t -> Map.of("status", "in_progress", "started_at", t))
-                .orElse(Map.of("status", "idle")));
-        body.put("last_checkpoint", c.lastCheckpoint().map(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("uuid", s.uuid());
-            m.put("step", s.step());
-            m.put("capture_msecs", s.captureTime().toMillis());
-            m.put("write_msecs", s.writeTime().toMillis());
-            m.put("duration_msecs", s.captureTime().plus(s.writeTime()).toMillis());
-            m.put("written_bytes", s.writtenBytes());
-            m.put("size_bytes", s.sizeBytes());
-            m.put("completed_at", s.completedAt());
-            return m;
-        }).orElse(null));
-        body.put("last_checkpoint_failure", c.lastCheckpointFailure().map(f -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("error", f.error());
-            m.put("failed_at", f.failedAt());
-            return m;
-        }).orElse(null));
-        body.put("inputs", List.of());
-        body.put("outputs", List.of());
-        ex.sendJson(200, body);
     }
 }

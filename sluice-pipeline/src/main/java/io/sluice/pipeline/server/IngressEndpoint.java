@@ -5,11 +5,17 @@ import io.sluice.pipeline.api.SluiceException;
 import io.sluice.pipeline.controller.Controller;
 import io.sluice.pipeline.controller.ControllerState;
 import io.sluice.pipeline.controller.IngressGate;
+import io.sluice.pipeline.controller.InputEndpoint;
 import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.format.InputFormat;
+import io.sluice.pipeline.format.ParseError;
 import io.sluice.pipeline.format.ParsedInput;
 import io.sluice.sql.Relation;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +26,10 @@ import java.util.Map;
  * pipeline is paused the request waits, unless {@code force=true}; it also waits while more than
  * {@link #MAX_QUEUED_RECORDS} records are queued (back-pressure). Once a suspend or shutdown has
  * begun, the request is refused with 503 {@code Suspending} and nothing of it is queued.
+ *
+ * <p>Each (table, format) pair is one input endpoint, named as Feldera names it,
+ * {@code {table}.api-ingress-{hash}}, created on first use and kept for the controller's life. While
+ * it is paused ({@code /input_endpoints/{name}/pause}) its requests wait like a paused pipeline's.
  */
 final class IngressEndpoint {
     /**
@@ -42,14 +52,21 @@ final class IngressEndpoint {
                 Map.of("name", tableName)));
         InputFormat format = InputFormat.fromQuery(ex::param);
         boolean force = ex.booleanParam("force");
-        while (!gate.isClosed() && ((!force && controller.state() == ControllerState.Paused)
+        InputEndpoint endpoint = controller.endpoints().inputFor(endpointName(table, ex), table.name());
+        while (!gate.isClosed() && ((!force && (controller.state() == ControllerState.Paused || endpoint.isPaused()))
                 || controller.bufferedRecords() >= MAX_QUEUED_RECORDS)) {
             Thread.sleep(10);
         }
         if (gate.isClosed()) {
             throw suspending();
         }
-        ParsedInput parsed = format.parse(ex.body(), table);
+        ParsedInput parsed;
+        try {
+            parsed = format.parse(ex.body(), table);
+        } catch (IOException e) {
+            endpoint.recordTransportError("reading the request body failed: " + e);
+            throw e;
+        }
         if (!gate.tryEnter()) {
             throw suspending();
         }
@@ -58,11 +75,12 @@ final class IngressEndpoint {
             if (controller.state() == ControllerState.Terminated) {
                 throw new SluiceException(ErrorCode.TERMINATING, "The pipeline stopped while the request was read.");
             }
-            position = controller.push(table.name(), parsed.changes(), parsed.bytes());
+            position = controller.push(endpoint, parsed.changes(), parsed.bytes());
         } finally {
             gate.exit();
         }
         if (parsed.errorCount() > 0) {
+            endpoint.recordParseErrors(parsed.errorCount(), parsed.errors().stream().map(IngressEndpoint::describe).toList());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("num_errors", parsed.errorCount());
             details.put("errors", parsed.errors());
@@ -89,6 +107,29 @@ final class IngressEndpoint {
         }
         boolean complete = controller.counters().totalProcessedRecords() >= token.position();
         ex.sendJson(200, Map.of("status", complete ? "complete" : "inprogress"));
+    }
+
+    /** Feldera's name for the endpoint of a (table, format) pair: the table and a hash of the format's settings. */
+    static String endpointName(Relation table, Exchange ex) {
+        String format = ex.param("format") == null ? "csv" : ex.param("format");
+        String settings = "format=" + format;
+        if (format.equals("json")) {
+            settings += "&update_format=" + (ex.param("update_format") == null ? "insert_delete" : ex.param("update_format"))
+                    + "&array=" + ("true".equals(ex.param("array")) || "1".equals(ex.param("array")))
+                    + "&lines=" + (ex.param("lines") == null ? "multiple" : ex.param("lines"));
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((table.name() + "\n" + settings).getBytes(StandardCharsets.UTF_8));
+            return table.name() + ".api-ingress-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(ParseError e) {
+        return (e.eventNumber() == null ? "" : "event " + e.eventNumber() + ": ")
+                + (e.field() == null ? "" : "column " + e.field() + ": ") + e.description();
     }
 
     private static SluiceException suspending() {

@@ -59,6 +59,9 @@ public final class PipelineServer {
     private final EgressEndpoint egress;
     private final QueryEndpoint query;
     private final MetricsEndpoint metrics;
+    private final StatsEndpoint stats;
+    private final TimeSeriesEndpoint timeSeries;
+    private final ConnectorEndpoints connectors;
     private final Optional<byte[]> apiKey;
     /** Connections with a request in flight: from the handler's start until its response completed. */
     private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
@@ -92,6 +95,9 @@ public final class PipelineServer {
         egress = new EgressEndpoint(pipeline);
         query = new QueryEndpoint(pipeline);
         metrics = new MetricsEndpoint(pipeline);
+        stats = new StatsEndpoint(pipeline);
+        timeSeries = new TimeSeriesEndpoint(pipeline);
+        connectors = new ConnectorEndpoints(pipeline);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(new Router());
         server.setHandler(graceful);
@@ -228,6 +234,10 @@ public final class PipelineServer {
                 require(ex, post || get, () -> egress.handle(ex, decode(path.substring("/egress/".length()))));
                 return;
             }
+            if (path.startsWith("/input_endpoints/") || path.startsWith("/output_endpoints/")) {
+                routeEndpoint(ex, path, get, post);
+                return;
+            }
             switch (path) {
                 case "/" -> require(ex, get, () -> ex.send(200, "text/html; charset=utf-8", INDEX_HTML));
                 case "/status" -> require(ex, get, () -> control.status(ex));
@@ -238,7 +248,12 @@ public final class PipelineServer {
                 case "/checkpoint" -> require(ex, post, () -> control.checkpoint(ex));
                 case "/checkpoint_status" -> require(ex, get, () -> control.checkpointStatus(ex));
                 case "/checkpoints" -> require(ex, get, () -> control.checkpoints(ex));
-                case "/stats" -> require(ex, get, () -> control.stats(ex));
+                case "/stats" -> require(ex, get, () -> stats.stats(ex));
+                case "/stats/errors" -> require(ex, get, () -> stats.errors(ex));
+                case "/time_series" -> require(ex, get, () -> timeSeries.snapshot(ex));
+                case "/time_series_stream" -> require(ex, get, () -> timeSeries.stream(ex));
+                case "/start_transaction" -> require(ex, post, () -> connectors.startTransaction(ex));
+                case "/commit_transaction" -> require(ex, post, () -> connectors.commitTransaction(ex));
                 case "/query" -> require(ex, get, () -> query.handle(ex));
                 case "/metrics" -> require(ex, get, () -> metrics.handle(ex));
                 case "/completion_status" -> require(ex, get, () -> ingress.completionStatus(ex));
@@ -246,6 +261,27 @@ public final class PipelineServer {
                 case "/metadata" -> require(ex, get, () -> control.metadata(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
+        }
+    }
+
+    /**
+     * {@code /input_endpoints/{name}/pause|start} (GET as in Feldera, or POST), {@code .../stats} and
+     * {@code .../completion_token} (GET); {@code /output_endpoints/{name}/stats} (GET).
+     */
+    private void routeEndpoint(Exchange ex, String path, boolean get, boolean post) throws Exception {
+        boolean input = path.startsWith("/input_endpoints/");
+        String rest = path.substring(input ? "/input_endpoints/".length() : "/output_endpoints/".length());
+        int slash = rest.lastIndexOf('/');
+        String name = slash > 0 ? decode(rest.substring(0, slash)) : "";
+        String action = slash > 0 ? rest.substring(slash + 1) : "";
+        if (input && (action.equals("pause") || action.equals("start"))) {
+            require(ex, get || post, () -> connectors.input(ex, name, action));
+        } else if (input && (action.equals("stats") || action.equals("completion_token"))) {
+            require(ex, get, () -> connectors.input(ex, name, action));
+        } else if (!input && action.equals("stats")) {
+            require(ex, get, () -> connectors.outputStats(ex, name));
+        } else {
+            throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
         }
     }
 

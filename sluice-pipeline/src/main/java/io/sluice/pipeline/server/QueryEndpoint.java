@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /query?sql=SELECT...&format=json|text}: runs a SELECT over the latest consistent
+ * {@code GET /query?sql=SELECT...&format=text|json|csv}: runs a SELECT over the latest consistent
  * snapshot of the materialized tables and views. {@code json} answers one JSON object per row per
- * line; {@code text} a plain table.
+ * line; {@code text} a plain table; {@code csv} a header line of column names, then one line per row.
  */
 final class QueryEndpoint {
     private final Pipeline pipeline;
@@ -34,8 +34,8 @@ final class QueryEndpoint {
             throw new SluiceException(ErrorCode.INVALID_PARAM, "missing parameter sql", Map.of("error", "missing sql"));
         }
         String format = ex.param("format") == null ? "text" : ex.param("format");
-        if (!format.equals("json") && !format.equals("text")) {
-            throw new SluiceException(ErrorCode.INVALID_PARAM, "query format must be text or json, not '" + format + "'",
+        if (!format.equals("json") && !format.equals("text") && !format.equals("csv")) {
+            throw new SluiceException(ErrorCode.INVALID_PARAM, "query format must be text, json or csv, not '" + format + "'",
                     Map.of("error", "unsupported format"));
         }
         AdHocQuery query;
@@ -56,9 +56,27 @@ final class QueryEndpoint {
                 out.write('\n');
             }
             ex.send(200, "application/json", out.toByteArray());
+        } else if (format.equals("csv")) {
+            ex.sendText(200, "text/csv; charset=utf-8", csv(query.columns(), rows));
         } else {
             ex.sendText(200, "text/plain; charset=utf-8", table(query.columns(), rows));
         }
+    }
+
+    private static String csv(List<Column> columns, List<Row> rows) {
+        StringBuilder s = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+            if (c > 0) {
+                s.append(',');
+            }
+            CsvRowWriter.quoted(s, columns.get(c).name());
+        }
+        s.append('\n');
+        for (Row row : rows) {
+            CsvRowWriter.append(s, row);
+            s.append('\n');
+        }
+        return s.toString();
     }
 
     private static String table(List<Column> columns, List<Row> rows) {
