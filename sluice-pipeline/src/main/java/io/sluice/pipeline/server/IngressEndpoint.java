@@ -128,8 +128,7 @@ final class IngressEndpoint {
     }
 
     private static String describe(ParseError e) {
-        return (e.eventNumber() == null ? "" : "event " + e.eventNumber() + ": ")
-                + (e.field() == null ? "" : "column " + e.field() + ": ") + e.description();
+        return (e.eventNumber() == null ? "" : "event " + e.eventNumber() + ": ") + e.description();
     }
 
     private static SluiceException suspending() {

@@ -130,7 +130,10 @@ final class StatsEndpoint {
             m.put("transport_errors", o.recentTransportErrors());
             return m;
         }).toList();
-        ex.sendJson(200, Map.of("inputs", inputs, "outputs", outputs));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("inputs", inputs);
+        body.put("outputs", outputs);
+        ex.sendJson(200, body);
     }
 
     /** Feldera's {@code InputEndpointStatus}; error lists only when asked. */

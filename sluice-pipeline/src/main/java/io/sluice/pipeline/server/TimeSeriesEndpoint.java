@@ -5,6 +5,7 @@ import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.controller.TimeSeries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,10 @@ final class TimeSeriesEndpoint {
 
     void snapshot(Exchange ex) throws IOException {
         TimeSeries series = pipeline.controller().timeSeries();
-        ex.sendJson(200, Map.of("now", System.currentTimeMillis(), "samples", series.samples()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("now", System.currentTimeMillis());
+        body.put("samples", series.samples());
+        ex.sendJson(200, body);
     }
 
     void stream(Exchange ex) throws IOException, InterruptedException {
