@@ -179,6 +179,7 @@ final class ControlEndpoints {
             m.put("failed_at", f.failedAt());
             return m;
         }).orElse(null));
+        body.put("checkpoint_sync", SyncEndpoints.statsSection(pipeline));
         body.put("inputs", List.of());
         body.put("outputs", List.of());
         ex.sendJson(200, body);

@@ -59,6 +59,7 @@ public final class PipelineServer {
     private final EgressEndpoint egress;
     private final QueryEndpoint query;
     private final MetricsEndpoint metrics;
+    private final SyncEndpoints sync;
     private final Optional<byte[]> apiKey;
     /** Connections with a request in flight: from the handler's start until its response completed. */
     private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
@@ -92,6 +93,7 @@ public final class PipelineServer {
         egress = new EgressEndpoint(pipeline);
         query = new QueryEndpoint(pipeline);
         metrics = new MetricsEndpoint(pipeline);
+        sync = new SyncEndpoints(pipeline);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(new Router());
         server.setHandler(graceful);
@@ -238,6 +240,9 @@ public final class PipelineServer {
                 case "/checkpoint" -> require(ex, post, () -> control.checkpoint(ex));
                 case "/checkpoint_status" -> require(ex, get, () -> control.checkpointStatus(ex));
                 case "/checkpoints" -> require(ex, get, () -> control.checkpoints(ex));
+                case "/checkpoint/sync" -> require(ex, post, () -> sync.push(ex));
+                case "/checkpoint/sync_status" -> require(ex, get, () -> sync.status(ex));
+                case "/checkpoints/remote" -> require(ex, get, () -> sync.remote(ex));
                 case "/stats" -> require(ex, get, () -> control.stats(ex));
                 case "/query" -> require(ex, get, () -> query.handle(ex));
                 case "/metrics" -> require(ex, get, () -> metrics.handle(ex));
