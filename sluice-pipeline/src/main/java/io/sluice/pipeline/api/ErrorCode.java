@@ -31,6 +31,9 @@ public enum ErrorCode {
     STORAGE_LOCKED("StorageLocked", 500, Kind.INTERNAL),
     SUSPEND_ERROR("SuspendError", 500, Kind.INTERNAL),
     CHECKPOINT_ERROR("CheckpointError", 500, Kind.INTERNAL),
+    CHECKPOINT_FETCH_ERROR("CheckpointFetchError", 500, Kind.INTERNAL),
+    SYNC_NOT_CONFIGURED("CheckpointSyncNotConfigured", 400, Kind.USER),
+    NO_CHECKPOINT_TO_SYNC("NoCheckpointToSync", 400, Kind.USER),
     DBSP_ERROR("DbspError", 500, Kind.INTERNAL),
     PIPELINE_TERMINATED("PipelineTerminated", 500, Kind.INTERNAL),
     INTERNAL("InternalError", 500, Kind.INTERNAL);

@@ -93,7 +93,47 @@ public final class ConfigLoader {
         }
         rejectConnectors(root, "inputs");
         rejectConnectors(root, "outputs");
-        return new PipelineConfig(name, workers, storagePath(root), program.get(), checkpointInterval(root));
+        Optional<Path> storage = storagePath(root);
+        Optional<SyncConfig> sync = syncConfig(root);
+        if (sync.isPresent() && storage.isEmpty()) {
+            throw new ConfigException("config field '" + SyncConfig.FIELD + "' needs storage: set 'storage_config.path'"
+                    + " (checkpoints are taken locally and pushed from there)");
+        }
+        return new PipelineConfig(name, workers, storage, program.get(), checkpointInterval(root), sync);
+    }
+
+    /** {@code storage.backend}: {@code {"name": "default"}} or {@code {"name": "file", "config": {"sync": {...}}}}. */
+    private static Optional<SyncConfig> syncConfig(JsonNode root) throws ConfigException {
+        JsonNode storage = root.get("storage");
+        if (storage == null || !storage.isObject() || !has(storage, "backend")) {
+            return Optional.empty();
+        }
+        JsonNode backend = storage.get("backend");
+        if (!backend.isObject()) {
+            throw new ConfigException("config field 'storage.backend' must be an object such as {\"name\": \"file\"}");
+        }
+        String backendName = has(backend, "name") && backend.get("name").isTextual() ? backend.get("name").textValue() : "";
+        if (!backendName.equals("default") && !backendName.equals("file")) {
+            throw new ConfigException("config field 'storage.backend.name' must be \"default\" or \"file\", not "
+                    + backend.get("name"));
+        }
+        if (!has(backend, "config")) {
+            return Optional.empty();
+        }
+        JsonNode config = backend.get("config");
+        if (!config.isObject()) {
+            throw new ConfigException("config field 'storage.backend.config' must be an object");
+        }
+        if (backendName.equals("default")) {
+            throw new ConfigException("config field 'storage.backend.config' needs \"name\": \"file\"");
+        }
+        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("sync", "async_threads", "ioop_delay").contains(f)) {
+                throw new ConfigException("config field 'storage.backend.config." + f + "' is unknown");
+            }
+        }
+        return has(config, "sync") ? Optional.of(SyncConfig.parse(config.get("sync"))) : Optional.empty();
     }
 
     private static Optional<java.nio.file.Path> storagePath(JsonNode root) throws ConfigException {

@@ -13,14 +13,22 @@ import java.util.Optional;
  * @param storagePath the storage directory, or empty for an in-memory pipeline (no checkpoints)
  * @param programCode the SQL program
  * @param checkpointIntervalSecs periodic checkpoint interval, or empty for none
+ * @param sync checkpoint sync with an object store ({@code storage.backend.config.sync}), or empty
  */
 public record PipelineConfig(
         String name,
         int workers,
         Optional<Path> storagePath,
         String programCode,
-        Optional<Integer> checkpointIntervalSecs) {
+        Optional<Integer> checkpointIntervalSecs,
+        Optional<SyncConfig> sync) {
+    public PipelineConfig(String name, int workers, Optional<Path> storagePath, String programCode,
+            Optional<Integer> checkpointIntervalSecs) {
+        this(name, workers, storagePath, programCode, checkpointIntervalSecs, Optional.empty());
+    }
+
     public PipelineConfig {
+        requireNonNull(sync, "sync is null");
         requireNonNull(name, "name is null");
         requireNonNull(storagePath, "storagePath is null");
         requireNonNull(programCode, "programCode is null");

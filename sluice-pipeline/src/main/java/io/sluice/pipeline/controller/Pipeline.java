@@ -55,6 +55,7 @@ public final class Pipeline {
     private volatile StorageDirectory storage;
     private volatile Controller lastController;
     private volatile String metadata = "";
+    private volatile io.sluice.pipeline.sync.CheckpointSync sync;
 
     private DesiredStatus desired;
     /** What {@code status.json} holds: the user's intent, which a suspend by signal does not change. */
@@ -126,6 +127,15 @@ public final class Pipeline {
         return Optional.ofNullable(storage);
     }
 
+    /** Checkpoint sync with the object store, once initialization has set it up ({@code storage.backend.config.sync}). */
+    public Optional<io.sluice.pipeline.sync.CheckpointSync> sync() {
+        return Optional.ofNullable(sync);
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
     public void reportShutdown(ShutdownProgress progress) {
         shutdown = progress;
     }
@@ -165,6 +175,11 @@ public final class Pipeline {
                 st.get().recordConfigInUse(configInUse());
                 storage = st.get();
                 chooseInitialStatus(st.get());
+                if (config.sync().isPresent()) {
+                    sync = new io.sluice.pipeline.sync.CheckpointSync(config.sync().get(), st.get(), config.name(),
+                            incarnation.toString(), deploymentId);
+                    io.sluice.pipeline.sync.SyncStartup.prepare(this, st.get(), sync);
+                }
             }
             Circuit circuit = program.newCircuit();
             Controller.Counters counters = new Controller.Counters();
@@ -252,6 +267,38 @@ public final class Pipeline {
                 }
             }
             persistDesired();
+        }
+    }
+
+    /** The desired status now (read under the lock). */
+    public DesiredStatus desired() {
+        synchronized (lock) {
+            return desired;
+        }
+    }
+
+    /**
+     * For the standby loop of checkpoint sync: enters {@link Phase#STANDBY} ({@code entering}) or
+     * leaves it for {@link Phase#INITIALIZING}.
+     */
+    public void standbyPhase(boolean entering) {
+        synchronized (lock) {
+            if (entering && phase == Phase.INITIALIZING) {
+                phase = Phase.STANDBY;
+            } else if (!entering && phase == Phase.STANDBY) {
+                phase = Phase.INITIALIZING;
+            }
+        }
+    }
+
+    /** A restart of a standby that was activated before: it starts Paused instead of waiting in standby again. */
+    public void skipStandby() {
+        synchronized (lock) {
+            if (desired == DesiredStatus.Standby) {
+                desired = DesiredStatus.Paused;
+                intent = DesiredStatus.Paused;
+                persistDesired();
+            }
         }
     }
 

@@ -53,6 +53,7 @@ final class MetricsEndpoint {
                 c -> c.lastCheckpoint().map(s -> (double) s.writtenBytes()));
         gauge("checkpoint_last_size_bytes", "Bytes the last checkpoint references in all.",
                 c -> c.lastCheckpoint().map(s -> (double) s.sizeBytes()));
+        SyncEndpoints.registerMetrics(registry, pipeline);
         GaugeWithCallback.builder().name("shutdown_in_progress").help("1 while a shutdown started by a signal runs.")
                 .labelNames("pipeline", "signal", "stage")
                 .callback(cb -> pipeline.view().shutdown().ifPresent(s -> cb.call(1, pipeline.name(), s.signal(), s.stage())))

@@ -62,6 +62,7 @@ public final class PipelineServer {
     private final StatsEndpoint stats;
     private final TimeSeriesEndpoint timeSeries;
     private final ConnectorEndpoints connectors;
+    private final SyncEndpoints sync;
     private final Optional<byte[]> apiKey;
     /** Connections with a request in flight: from the handler's start until its response completed. */
     private final Set<Connection> busy = ConcurrentHashMap.newKeySet();
@@ -98,6 +99,7 @@ public final class PipelineServer {
         stats = new StatsEndpoint(pipeline);
         timeSeries = new TimeSeriesEndpoint(pipeline);
         connectors = new ConnectorEndpoints(pipeline);
+        sync = new SyncEndpoints(pipeline);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(new Router());
         server.setHandler(graceful);
@@ -248,6 +250,9 @@ public final class PipelineServer {
                 case "/checkpoint" -> require(ex, post, () -> control.checkpoint(ex));
                 case "/checkpoint_status" -> require(ex, get, () -> control.checkpointStatus(ex));
                 case "/checkpoints" -> require(ex, get, () -> control.checkpoints(ex));
+                case "/checkpoint/sync" -> require(ex, post, () -> sync.push(ex));
+                case "/checkpoint/sync_status" -> require(ex, get, () -> sync.status(ex));
+                case "/checkpoints/remote" -> require(ex, get, () -> sync.remote(ex));
                 case "/stats" -> require(ex, get, () -> stats.stats(ex));
                 case "/stats/errors" -> require(ex, get, () -> stats.errors(ex));
                 case "/time_series" -> require(ex, get, () -> timeSeries.snapshot(ex));

@@ -54,6 +54,7 @@ final class StatsEndpoint {
             m.put("failed_at", f.failedAt());
             return m;
         }).orElse(null));
+        body.put("checkpoint_sync", SyncEndpoints.statsSection(pipeline));
         body.put("inputs", c.endpoints().inputs().stream().map(i -> inputStatus(i, errors)).toList());
         body.put("outputs", c.endpoints().outputs().stream().map(o -> outputStatus(o, errors)).toList());
         ex.sendJson(200, body);

@@ -29,7 +29,9 @@ import sun.misc.SignalHandler;
  *   not the user, stopped the pod, so its replacement (same deployment id) resumes by itself.
  *   If the suspend is refused because the pipeline is in Standby it exits 0 without a checkpoint (a
  *   standby holds nothing of its own); if the checkpoint fails it exits 1, so a supervisor can
- *   tell the resume point is older than the shutdown.</li>
+ *   tell the resume point is older than the shutdown. With checkpoint sync configured, the final
+ *   checkpoint is pushed to the object store before the HTTP drain ({@link FinalPush}); a failed
+ *   push also exits 1, since the bucket's resume point is then older than the shutdown.</li>
  *   <li>SIGINT drains HTTP and exits 0 without a checkpoint; a second SIGINT exits at once.</li>
  * </ul>
  * With it off, only SIGTERM is handled (drain, exit 0, no checkpoint); SIGINT and every other signal
@@ -120,9 +122,14 @@ public final class ShutdownCoordinator {
         try {
             SuspendOutcome outcome = pipeline.suspend(Pipeline.SuspendOrigin.SIGNAL).get();
             if (outcome.succeeded()) {
+                long checkpointMs = Duration.between(start, Instant.now()).toMillis();
                 LOG.atInfo().addKeyValue("checkpoint", outcome.checkpoint().get().uuid())
-                        .addKeyValue("checkpoint_ms", Duration.between(start, Instant.now()).toMillis())
+                        .addKeyValue("checkpoint_ms", checkpointMs)
                         .log("final checkpoint committed");
+                pipeline.reportShutdown(pipeline.view().shutdown().orElseThrow().withCheckpoint(checkpointMs));
+                if (pipeline.sync().isPresent() && !FinalPush.push(pipeline, outcome.checkpoint().get().uuid())) {
+                    code = EXIT_CHECKPOINT_FAILED;
+                }
             } else {
                 LOG.error("cannot suspend on signal ({}); shutting down without checkpoint", outcome.error().orElse("unknown"));
                 code = EXIT_CHECKPOINT_FAILED;
@@ -141,7 +148,8 @@ public final class ShutdownCoordinator {
     }
 
     private void drainAndExit(String signal, int code, Instant start) {
-        pipeline.reportShutdown(new ShutdownProgress(signal, "draining", start.toString()));
+        pipeline.reportShutdown(pipeline.view().shutdown().filter(s -> s.signal().equals(signal))
+                .map(s -> s.withStage("draining")).orElseGet(() -> new ShutdownProgress(signal, "draining", start.toString())));
         pipeline.stopWithoutCheckpoint(Duration.ofSeconds(5));
         server.stopGracefully();
         LOG.atInfo().addKeyValue("signal", signal).addKeyValue("exit_code", code)

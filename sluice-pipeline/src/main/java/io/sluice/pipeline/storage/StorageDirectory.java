@@ -60,6 +60,9 @@ public final class StorageDirectory implements AutoCloseable {
     private final StorageLock lock;
     private volatile List<CheckpointRecord> catalog;
     private volatile Map<String, Object> configInUse = Map.of();
+    /** Checkpoints retention must keep whatever their age: those with a push pending or running. */
+    private final Map<String, Integer> holds = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String ACTIVATED = "activated.json";
 
     private StorageDirectory(Path root, StorageLock lock, List<CheckpointRecord> catalog) {
         this.root = root;
@@ -232,7 +235,7 @@ public final class StorageDirectory implements AutoCloseable {
      * Writes and commits a checkpoint of {@code state}; returns its record. On failure the previous
      * checkpoint stays the committed one and the partial files are removed.
      */
-    public CheckpointRecord writeCheckpoint(CircuitState state, CheckpointRecord.Counters counters, String programFingerprint)
+    public synchronized CheckpointRecord writeCheckpoint(CircuitState state, CheckpointRecord.Counters counters, String programFingerprint)
             throws IOException {
         String uuid = TimeOrderedUuid.next().toString();
         Path dir = checkpoints.resolve(uuid);
@@ -291,15 +294,22 @@ public final class StorageDirectory implements AutoCloseable {
     }
 
     /** After a commit: drops checkpoints beyond the newest {@link #RETAINED}, then the batch files only they referenced. */
-    private void collectRetired() throws IOException {
+    private synchronized void collectRetired() throws IOException {
         List<CheckpointRecord> all = catalog;
         if (all.size() <= RETAINED) {
             return;
         }
-        List<CheckpointRecord> kept = List.copyOf(all.subList(all.size() - RETAINED, all.size()));
-        List<CheckpointRecord> retired = all.subList(0, all.size() - RETAINED);
+        List<CheckpointRecord> kept = new ArrayList<>();
+        List<CheckpointRecord> retired = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            CheckpointRecord r = all.get(i);
+            (i >= all.size() - RETAINED || holds.containsKey(r.uuid()) ? kept : retired).add(r);
+        }
+        if (retired.isEmpty()) {
+            return;
+        }
         AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(kept));
-        catalog = kept;
+        catalog = List.copyOf(kept);
         Set<String> live = new HashSet<>();
         kept.forEach(r -> live.addAll(r.batches()));
         for (CheckpointRecord r : retired) {
@@ -312,6 +322,129 @@ public final class StorageDirectory implements AutoCloseable {
         }
     }
 
+    // ---- What checkpoint sync (io.sluice.pipeline.sync) needs: holds, file access by relative path, pulled checkpoints.
+
+    /**
+     * Keeps {@code uuid} out of retention until {@link #release}: a checkpoint whose push is pending
+     * or running. Holds nest (one per caller).
+     */
+    public void hold(String uuid) {
+        holds.merge(uuid, 1, Integer::sum);
+    }
+
+    public void release(String uuid) {
+        holds.computeIfPresent(uuid, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** The newest committed checkpoint, if any. */
+    public Optional<CheckpointRecord> latest() {
+        List<CheckpointRecord> c = catalog;
+        return c.isEmpty() ? Optional.empty() : Optional.of(c.get(c.size() - 1));
+    }
+
+    public Optional<CheckpointRecord> find(String uuid) {
+        return catalog.stream().filter(r -> r.uuid().equals(uuid)).findFirst();
+    }
+
+    /**
+     * Every file of a checkpoint, as paths relative to the storage root ({@code batches/<name>} first,
+     * then {@code checkpoints/<uuid>/...}): what a push uploads, under the same names.
+     */
+    public List<String> filesOf(CheckpointRecord r) {
+        List<String> files = new ArrayList<>();
+        r.batches().forEach(b -> files.add("batches/" + b));
+        files.add("checkpoints/" + r.uuid() + "/" + MANIFEST);
+        files.add("checkpoints/" + r.uuid() + "/" + ROOT_STATE);
+        return files;
+    }
+
+    /** The file at a relative path as {@link #filesOf} names it; refuses any other shape of path. */
+    public Path file(String relative) {
+        if (!relative.matches("batches/b-[0-9a-f-]{36}\\.batch|checkpoints/[0-9a-f-]{36}/(" + MANIFEST.replace(".", "\\.")
+                + "|state\\.json)")) {
+            throw new IllegalArgumentException("not a checkpoint file path: " + relative);
+        }
+        return root.resolve(relative);
+    }
+
+    /** A writer of one file's contents into the temporary path it is given. */
+    public interface FileWriter {
+        void writeTo(Path temp) throws IOException;
+    }
+
+    /**
+     * Receives a file of a pulled checkpoint: {@code writer} fills a temporary file, which is fsynced
+     * and renamed into place. A file already present is kept (checkpoint files are immutable).
+     */
+    public void receive(String relative, FileWriter writer) throws IOException {
+        Path target = file(relative);
+        if (Files.isRegularFile(target)) {
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(target.getFileName() + AtomicFiles.TEMP_SUFFIX);
+        try {
+            Files.deleteIfExists(temp);
+            writer.writeTo(temp);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteQuietly(temp, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Commits a pulled checkpoint whose files {@link #receive} put in place: it becomes the newest
+     * catalog entry and the root {@code state.json} names it, the same commit point as a checkpoint
+     * taken here. Every file it lists must be present. Then retention runs.
+     */
+    public synchronized CheckpointRecord commitPulled(String uuid) throws IOException {
+        Path dir = checkpoints.resolve(uuid);
+        Path stateFile = dir.resolve(ROOT_STATE);
+        if (!Files.isRegularFile(stateFile) || !Files.isRegularFile(dir.resolve(MANIFEST))) {
+            throw new IOException("pulled checkpoint " + uuid + " is incomplete: its state.json or manifest is missing");
+        }
+        byte[] stateJson = Files.readAllBytes(stateFile);
+        CheckpointRecord record = JSON.readValue(stateJson, CheckpointRecord.class);
+        if (!record.uuid().equals(uuid)) {
+            throw new IOException("pulled checkpoint " + uuid + " holds the state.json of " + record.uuid());
+        }
+        for (String b : record.batches()) {
+            if (!Files.isRegularFile(batches.resolve(b))) {
+                throw new IOException("pulled checkpoint " + uuid + " references batch file " + b + ", which is missing");
+            }
+        }
+        AtomicFiles.syncDirectory(batches);
+        AtomicFiles.syncDirectory(dir);
+        AtomicFiles.syncDirectory(checkpoints);
+        List<CheckpointRecord> next = new ArrayList<>(catalog.stream().filter(r -> !r.uuid().equals(uuid)).toList());
+        next.add(record);
+        AtomicFiles.write(root.resolve(CATALOG), JSON.writeValueAsBytes(next));
+        catalog = List.copyOf(next);
+        AtomicFiles.replace(root.resolve(ROOT_STATE), stateJson);
+        AtomicFiles.syncDirectory(root);
+        TimeOrderedUuid.observe(uuid);
+        try {
+            collectRetired();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("pulled checkpoint {} committed, but removing older checkpoints failed: {}", uuid, e.toString());
+        }
+        return record;
+    }
+
+    /** {@code activated.json}: written when a standby takes over, so a restart does not wait in standby again. */
+    public Optional<String> readActivated() throws IOException {
+        Path f = root.resolve(ACTIVATED);
+        return Files.exists(f) ? Optional.of(Files.readString(f)) : Optional.empty();
+    }
+
+    public void writeActivated(Object what) throws IOException {
+        AtomicFiles.write(root.resolve(ACTIVATED), JSON.writeValueAsBytes(what));
+    }
+
     @Override
     public void close() throws IOException {
         lock.close();
@@ -322,6 +455,14 @@ public final class StorageDirectory implements AutoCloseable {
         private static long last;
 
         private TimeOrderedUuid() {
+        }
+
+        /** Makes every later id sort after {@code uuid} (one pulled from another node, whose clock may run ahead). */
+        static synchronized void observe(String uuid) {
+            UUID u = UUID.fromString(uuid);
+            if (u.version() == 7) {
+                last = Math.max(last, u.getMostSignificantBits() >>> 16);
+            }
         }
 
         static synchronized UUID next() {

@@ -94,10 +94,15 @@ final class PipelineProcess implements AutoCloseable {
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
+        return start(o, "storage: {}\n");
+    }
+
+    /** Starts with {@code storageYaml} as the config's {@code storage} section (for example with a sync backend). */
+    static PipelineProcess start(Options o, String storageYaml) throws IOException, InterruptedException {
         Path config = o.workDir().resolve("config.yaml");
         String faultTolerance = o.checkpointIntervalSecs() == null ? ""
                 : "fault_tolerance: {model: at_least_once, checkpoint_interval_secs: " + o.checkpointIntervalSecs() + "}\n";
-        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\nstorage: {}\n"
+        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\n" + storageYaml
                 + faultTolerance);
         Path portFile = o.workDir().resolve("port");
         Files.deleteIfExists(portFile);
