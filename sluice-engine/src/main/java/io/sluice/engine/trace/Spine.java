@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class Spine {
     private List<Batch> batches = List.of();
+    private EntryFilter retain;
 
     public Spine() {
     }
@@ -40,12 +41,13 @@ public final class Spine {
     /** Adds {@code batch} to the trace, then merges the newest batches while they are of similar size. */
     public void insert(Batch batch) {
         requireNonNull(batch, "batch is null");
-        if (batch.isEmpty()) {
+        Batch added = filtered(batch);
+        if (added.isEmpty()) {
             return;
         }
         List<Batch> next = new ArrayList<>(batches.size() + 1);
         next.addAll(batches);
-        next.add(batch);
+        next.add(added);
         while (next.size() >= 2) {
             int n = next.size();
             Batch older = next.get(n - 2);
@@ -55,12 +57,43 @@ public final class Spine {
             }
             next.remove(n - 1);
             next.remove(n - 2);
-            Batch merged = older.plus(newer);
+            Batch merged = filtered(older.plus(newer));
             if (!merged.isEmpty()) {
                 next.add(merged);
             }
         }
         batches = List.copyOf(next);
+    }
+
+    /**
+     * Installs a retention filter: from now on, entries for which {@code keep} is false are dropped
+     * from every batch this spine inserts or merges. Dropping is lazy (an entry already in a batch
+     * stays until that batch takes part in a merge), so callers must never ask for such entries
+     * again; the filter only tells the spine it may forget them. {@code null} removes the filter.
+     */
+    public void retain(EntryFilter keep) {
+        this.retain = keep;
+    }
+
+    private Batch filtered(Batch batch) {
+        EntryFilter keep = retain;
+        if (keep == null || batch.isEmpty()) {
+            return batch;
+        }
+        int first = 0;
+        while (first < batch.size() && keep.keep(batch.key(first), batch.val(first))) {
+            first++;
+        }
+        if (first == batch.size()) {
+            return batch;
+        }
+        Batch.Builder kept = Batch.builder(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (i < first || (i > first && keep.keep(batch.key(i), batch.val(i)))) {
+                kept.add(batch.key(i), batch.val(i), batch.weight(i));
+            }
+        }
+        return kept.build();
     }
 
     /** The batches of the trace, oldest first; an immutable list of immutable batches. */
@@ -150,6 +183,31 @@ public final class Spine {
             found[0] = val;
         });
         return found[0];
+    }
+
+    /** The consolidated weight of one (key, value) entry; 0 when absent. */
+    public long weight(Row key, Row val) {
+        requireNonNull(val, "val is null");
+        long total = 0;
+        for (Batch batch : batches) {
+            int i = batch.lowerBound(key, 0);
+            for (; i < batch.size() && batch.key(i).equals(key); i++) {
+                int c = batch.val(i).compareTo(val);
+                if (c == 0) {
+                    total = Math.addExact(total, batch.weight(i));
+                }
+                if (c >= 0) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Decides which entries a spine keeps, see {@link #retain}. */
+    @FunctionalInterface
+    public interface EntryFilter {
+        boolean keep(Row key, Row val);
     }
 
     /** Receives the values of one key. */
