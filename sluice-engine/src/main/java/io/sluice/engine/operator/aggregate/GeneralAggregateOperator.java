@@ -53,11 +53,6 @@ public final class GeneralAggregateOperator implements StatefulOperator {
     @Override
     public Batch evaluate(List<Batch> inputs) {
         Batch delta = inputs.get(0);
-        if (retention != null) {
-            Batch waterline = inputs.get(retention.input());
-            retention.apply(waterline, input);
-            retention.apply(waterline, output);
-        }
         input.insert(delta);
         Batch.Builder out = Batch.builder();
         Batch.Builder outputDelta = Batch.builder();
@@ -77,6 +72,12 @@ public final class GeneralAggregateOperator implements StatefulOperator {
             emitChange(Row.EMPTY, null, aggregate.apply(Row.EMPTY, Batch.empty()), out, outputDelta);
         }
         output.insert(outputDelta.build());
+        if (retention != null) {
+            // only after the groups were read: this step's own rows may already be below the new bound
+            Batch waterline = inputs.get(retention.input());
+            retention.apply(waterline, input);
+            retention.apply(waterline, output);
+        }
         return out.build();
     }
 
