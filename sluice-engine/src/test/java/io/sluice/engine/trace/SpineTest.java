@@ -113,4 +113,36 @@ class SpineTest {
         assertThat(spine.lookupOne(Row.of(1))).isEqualTo(Row.of("b"));
         assertThat(spine.lookupOne(Row.of(2))).isNull();
     }
+
+    @Test
+    void weightSumsOneEntryAcrossBatches() {
+        Spine spine = new Spine();
+        spine.insert(Batch.builder().add(Row.of(1), Row.of("a"), 3).add(Row.of(1), Row.of("b"), 1).build());
+        spine.insert(Batch.builder().add(Row.of(1), Row.of("a"), -1).build());
+        assertThat(spine.weight(Row.of(1), Row.of("a"))).isEqualTo(2);
+        assertThat(spine.weight(Row.of(1), Row.of("c"))).isZero();
+        assertThat(spine.weight(Row.of(0), Row.of("a"))).isZero();
+    }
+
+    @Test
+    void retainDropsEntriesWhenBatchesAreBuiltOrMerged() {
+        Spine spine = new Spine();
+        for (int k = 0; k < 8; k++) {
+            spine.insert(Batch.ofRow(Row.of(k), 1));
+        }
+        spine.retain((key, val) -> (Integer) key.get(0) >= 5);
+        assertThat(spine.entryCount()).as("lazy: nothing merged yet").isEqualTo(8);
+        spine.insert(Batch.builder().add(Row.of(3), 1).add(Row.of(9), 1).build());
+        assertThat(spine.weight(Row.of(3), Row.EMPTY)).as("the new entry is dropped, the old one waits for a merge")
+                .isEqualTo(1);
+        for (int k = 10; k <= 16; k++) {
+            spine.insert(Batch.ofRow(Row.of(k), 1));
+        }
+        assertThat(spine.entryCount()).as("the oldest batch took part in a merge: no forgotten entry is left").isEqualTo(11);
+        Batch all = spine.consolidated();
+        for (int i = 0; i < all.size(); i++) {
+            assertThat((Integer) all.key(i).get(0)).isGreaterThanOrEqualTo(5);
+        }
+        assertThat(all.size()).isEqualTo(11);
+    }
 }

@@ -37,7 +37,7 @@ final class MaxTimestamp {
         for (int i = 0; i < delta.size(); i++) {
             Object ts = delta.key(i).get(column);
             if (ts != null && (max == null || Row.compareValues(ts, max) > 0)) {
-                TimeValues.toLong(ts);
+                TimeValues.toLong(ts); // rejects a value that is not a timestamp, before it becomes the maximum
                 max = ts;
             }
         }
