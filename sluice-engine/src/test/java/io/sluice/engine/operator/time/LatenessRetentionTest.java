@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class LatenessRetentionTest {
     private static final long LATENESS = 6;
     private static final long WINDOW = 4;
+    private static final long BAND = 3;
 
     /** Rows (k, t): k in 0..2, t in 0..29; two tables a and b. */
     private static final ChangeScript.Domain DOMAIN = ChangeScript.Domain.of(n -> Row.of(n % 3, (long) ((n / 3) % 30)));
@@ -51,6 +52,15 @@ class LatenessRetentionTest {
                 .join(bWindows.indexBy(r -> Row.of(r.get(0), r.get(3)), r -> Row.of(r.get(1))),
                         (k, l, r) -> Row.of(k.get(0), k.get(1), l.get(0), r.get(0)),
                         Retain.keys(c.waterline(), 1), Retain.keys(a.waterline(), 1)), true);
+        // a JOIN b ON k AND |a.t - b.t| <= BAND: a future b row (t >= Wb) only pairs with a rows of t >= Wb - BAND,
+        // so the a trace forgets values below that, and symmetrically
+        b.output("band", a.indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1)))
+                .join(c.indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1))), (k, l, r) -> {
+                    long ta = (Long) l.get(0);
+                    long tb = (Long) r.get(0);
+                    return Math.abs(ta - tb) <= BAND ? Row.of(k.get(0), ta, tb) : null;
+                }, Retain.values(c.waterline(), 0, w -> (Long) w - BAND), Retain.values(a.waterline(), 0, w -> (Long) w - BAND)),
+                true);
         return b.build();
     }
 
@@ -80,7 +90,7 @@ class LatenessRetentionTest {
 
     private static Map<String, Multiset> recompute(Multiset a, Multiset b) {
         Map<String, Multiset> out = new HashMap<>();
-        for (String name : List.of("counts", "max", "maxRetained", "distinct", "join")) {
+        for (String name : List.of("counts", "max", "maxRetained", "distinct", "join", "band")) {
             out.put(name, new Multiset());
         }
         Map<Row, long[]> counts = new HashMap<>();
@@ -101,6 +111,9 @@ class LatenessRetentionTest {
                 long u = (Long) s.get(1);
                 if (s.get(0).equals(r.get(0)) && Math.floorDiv(u, WINDOW) * WINDOW == start) {
                     out.get("join").add(Row.of(r.get(0), start + WINDOW, t, u), w * b.weight(s));
+                }
+                if (s.get(0).equals(r.get(0)) && Math.abs(t - u) <= BAND) {
+                    out.get("band").add(Row.of(r.get(0), t, u), w * b.weight(s));
                 }
             }
         }
