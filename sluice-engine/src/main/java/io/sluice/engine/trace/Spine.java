@@ -185,6 +185,73 @@ public final class Spine {
         return found[0];
     }
 
+    /**
+     * Visits the values of {@code key} in ascending (or, with {@code descending}, descending) value
+     * order, each with its weight summed across batches, skipping values whose weights cancel,
+     * until {@code visitor} returns false. Costs a binary search per batch plus the values visited,
+     * so MIN and MAX over a value-sorted trace stop at the first value that qualifies.
+     */
+    public void scanValues(Row key, boolean descending, ValueVisitor visitor) {
+        requireNonNull(key, "key is null");
+        List<Batch> snapshot = batches;
+        int n = snapshot.size();
+        int[] pos = new int[n];
+        int[] end = new int[n];
+        int step = descending ? -1 : 1;
+        for (int b = 0; b < n; b++) {
+            Batch batch = snapshot.get(b);
+            int lo = batch.lowerBound(key, 0);
+            int hi = upperBound(batch, key, lo);
+            pos[b] = descending ? hi - 1 : lo;
+            end[b] = descending ? lo - 1 : hi;
+        }
+        while (true) {
+            Row next = null;
+            for (int b = 0; b < n; b++) {
+                if (pos[b] != end[b]) {
+                    Row val = snapshot.get(b).val(pos[b]);
+                    if (next == null || (descending ? val.compareTo(next) > 0 : val.compareTo(next) < 0)) {
+                        next = val;
+                    }
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            long weight = 0;
+            for (int b = 0; b < n; b++) {
+                if (pos[b] != end[b] && snapshot.get(b).val(pos[b]).equals(next)) {
+                    weight = Math.addExact(weight, snapshot.get(b).weight(pos[b]));
+                    pos[b] += step;
+                }
+            }
+            if (weight != 0 && !visitor.visit(next, weight)) {
+                return;
+            }
+        }
+    }
+
+    /** Index of the first entry at or after {@code from} whose key is after {@code key}. */
+    private static int upperBound(Batch batch, Row key, int from) {
+        int lo = from;
+        int hi = batch.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (batch.key(mid).compareTo(key) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Receives the values of a {@link #scanValues} walk; returns false to stop it. */
+    @FunctionalInterface
+    public interface ValueVisitor {
+        boolean visit(Row val, long weight);
+    }
+
     /** The consolidated weight of one (key, value) entry; 0 when absent. */
     public long weight(Row key, Row val) {
         requireNonNull(val, "val is null");

@@ -9,6 +9,7 @@ import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Cursor;
 import io.sluice.engine.algebra.Row;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +43,12 @@ class SpineTest {
         return out;
     }
 
+    private static List<List<Object>> scan(Spine spine, Row key, boolean descending) {
+        List<List<Object>> out = new ArrayList<>();
+        spine.scanValues(key, descending, (val, w) -> out.add(List.of(val, w)));
+        return out;
+    }
+
     private static int compareEntry(List<Row> a, List<Row> b) {
         int c = a.get(0).compareTo(b.get(0));
         return c != 0 ? c : a.get(1).compareTo(b.get(1));
@@ -70,6 +77,16 @@ class SpineTest {
                                 }
                             });
                             assertThat(found).isEqualTo(expected);
+                            List<List<Object>> ascending = new ArrayList<>();
+                            expected.forEach((e, w) -> ascending.add(List.of(e.get(1), w)));
+                            List<List<Object>> descending = new ArrayList<>(ascending);
+                            Collections.reverse(descending);
+                            assertThat(scan(spine, key, false)).isEqualTo(ascending);
+                            assertThat(scan(spine, key, true)).isEqualTo(descending);
+                            for (int v = 0; v < 3; v++) {
+                                assertThat(spine.weight(key, Row.of(v)))
+                                        .isEqualTo(model.getOrDefault(List.of(key, Row.of(v)), 0L));
+                            }
                         }
                         List<Batch> list = spine.batches();
                         for (int i = 1; i < list.size(); i++) {

@@ -18,10 +18,10 @@ import java.util.List;
  *
  * <p>Design. The state is the integral of the input, a trace sorted by (group key, value), and an
  * output trace (group key -> last emitted aggregate values). For each group a step touches, the
- * group's current values are read from the input trace (after the step's delta is added), the
- * aggregate is recomputed, and when it differs from the last emitted one the output gets
+ * aggregate is recomputed from the group's current values, read in place from the input trace
+ * (after the step's delta is added; MIN and MAX read only up to the first qualifying value), and when it differs from the last emitted one the output gets
  * -(key ++ old) and +(key ++ new). A group whose values all cancel has no output row. The cost of a
- * step is the size of the touched groups, independent of the other groups.
+ * step is at most the size of the touched groups, independent of the other groups.
  *
  * <p>A global aggregate (empty group key) always has exactly one output row: the aggregate of the
  * empty input is emitted at the first step and kept in the output trace like any other.
@@ -63,13 +63,13 @@ public final class GeneralAggregateOperator implements StatefulOperator {
                 throw new IllegalStateException("a global aggregate got a non-empty group key: " + key);
             }
             touchedGlobal |= key.arity() == 0;
-            Batch group = group(key);
-            Row after = group.isEmpty() && !global ? null
+            GroupValues group = GroupValues.of(input, key);
+            Row after = !global && group.isEmpty() ? null
                     : requireNonNull(aggregate.apply(key, group), "aggregate returned null");
             emitChange(key, output.lookupOne(key), after, out, outputDelta);
         }
         if (global && !touchedGlobal && output.isEmpty()) {
-            emitChange(Row.EMPTY, null, aggregate.apply(Row.EMPTY, Batch.empty()), out, outputDelta);
+            emitChange(Row.EMPTY, null, aggregate.apply(Row.EMPTY, GroupValues.none()), out, outputDelta);
         }
         output.insert(outputDelta.build());
         if (retention != null) {
@@ -79,12 +79,6 @@ public final class GeneralAggregateOperator implements StatefulOperator {
             retention.apply(waterline, output);
         }
         return out.build();
-    }
-
-    private Batch group(Row key) {
-        Batch.Builder group = Batch.builder();
-        input.lookup(key, (val, weight) -> group.add(key, val, weight));
-        return group.build();
     }
 
     private static void emitChange(Row key, Row before, Row after, Batch.Builder out, Batch.Builder outputDelta) {

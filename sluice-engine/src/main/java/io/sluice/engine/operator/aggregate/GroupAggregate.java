@@ -1,6 +1,5 @@
 package io.sluice.engine.operator.aggregate;
 
-import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Row;
 
 /**
@@ -13,10 +12,8 @@ public interface GroupAggregate {
      * The aggregate values of one group.
      *
      * @param key the group key
-     * @param group the group's current contents: a consolidated batch whose entries all have key
-     *     {@code key}, values in ascending row order, weights non-zero (negative only if the input
-     *     deleted more than it inserted); empty for the empty input of a global aggregate
+     * @param group the group's current values; empty only for the empty input of a global aggregate
      * @return the aggregate values, never null
      */
-    Row apply(Row key, Batch group);
+    Row apply(Row key, GroupValues group);
 }

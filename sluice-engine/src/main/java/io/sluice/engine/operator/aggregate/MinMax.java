@@ -1,6 +1,5 @@
 package io.sluice.engine.operator.aggregate;
 
-import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Row;
 
 /**
@@ -9,7 +8,8 @@ import io.sluice.engine.algebra.Row;
  * NULLs). The result row holds that one value.
  *
  * <p>When the column is the first of the value row, the group's values are sorted by it, so MIN
- * stops at the first qualifying value and MAX at the last; otherwise the whole group is scanned.
+ * walks up from the least value and MAX down from the greatest and both stop at the first that
+ * qualifies; otherwise the whole group is scanned.
  */
 public record MinMax(boolean max, int column) implements GroupAggregate {
     public MinMax {
@@ -27,26 +27,26 @@ public record MinMax(boolean max, int column) implements GroupAggregate {
     }
 
     @Override
-    public Row apply(Row key, Batch group) {
+    public Row apply(Row key, GroupValues group) {
+        Object[] best = new Object[1];
         if (column == 0) {
-            int n = group.size();
-            for (int j = 0; j < n; j++) {
-                int i = max ? n - 1 - j : j;
-                Object v = group.val(i).get(0);
-                if (v != null && group.weight(i) > 0) {
-                    return Row.of(v);
+            group.scan(max, (val, weight) -> {
+                if (val.get(0) != null && weight > 0) {
+                    best[0] = val.get(0);
+                    return false;
                 }
-            }
-            return Row.of((Object) null);
+                return true;
+            });
+        } else {
+            group.scan(false, (val, weight) -> {
+                Object v = val.get(column);
+                if (v != null && weight > 0 && (best[0] == null || better(v, best[0]))) {
+                    best[0] = v;
+                }
+                return true;
+            });
         }
-        Object best = null;
-        for (int i = 0; i < group.size(); i++) {
-            Object v = group.val(i).get(column);
-            if (v != null && group.weight(i) > 0 && (best == null || better(v, best))) {
-                best = v;
-            }
-        }
-        return Row.of(best);
+        return Row.of(best[0]);
     }
 
     /** Whether {@code candidate} beats {@code current}. */

@@ -23,11 +23,12 @@ class GeneralAggregateOperatorTest {
     /** The generic hook: the number of distinct non-NULL x with a positive weight (COUNT(DISTINCT x)). */
     private static final GroupAggregate COUNT_DISTINCT = (key, group) -> {
         TreeSet<Object> seen = new TreeSet<>(Row::compareValues);
-        for (int i = 0; i < group.size(); i++) {
-            if (group.weight(i) > 0 && group.val(i).get(1) != null) {
-                seen.add(group.val(i).get(1));
+        group.scan(true, (val, weight) -> {
+            if (weight > 0 && val.get(1) != null) {
+                seen.add(val.get(1));
             }
-        }
+            return true;
+        });
         return Row.of((long) seen.size());
     };
 
