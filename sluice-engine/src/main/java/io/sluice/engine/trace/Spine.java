@@ -252,20 +252,24 @@ public final class Spine {
         boolean visit(Row val, long weight);
     }
 
-    /** The consolidated weight of one (key, value) entry; 0 when absent. */
+    /** The consolidated weight of one (key, value) entry; 0 when absent. Two binary searches per batch. */
     public long weight(Row key, Row val) {
         requireNonNull(val, "val is null");
         long total = 0;
         for (Batch batch : batches) {
-            int i = batch.lowerBound(key, 0);
-            for (; i < batch.size() && batch.key(i).equals(key); i++) {
-                int c = batch.val(i).compareTo(val);
-                if (c == 0) {
-                    total = Math.addExact(total, batch.weight(i));
+            int lo = batch.lowerBound(key, 0);
+            int hi = batch.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = batch.key(mid).compareTo(key);
+                if (c < 0 || (c == 0 && batch.val(mid).compareTo(val) < 0)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
                 }
-                if (c >= 0) {
-                    break;
-                }
+            }
+            if (lo < batch.size() && batch.key(lo).equals(key) && batch.val(lo).equals(val)) {
+                total = Math.addExact(total, batch.weight(lo));
             }
         }
         return total;
