@@ -470,7 +470,19 @@ public final class CircuitBuilder {
          */
         public Stream topK(Comparator<Row> order, long k, RankKind rankKind) {
             requireIndexed("topK");
-            return builder.add(() -> new TopKOperator(order, k, rankKind), Shape.ZSET, node);
+            requireNonNull(order, "order is null");
+            return builder.add(() -> TopKOperator.byComparator(order, k, rankKind), Shape.ZSET, node);
+        }
+
+        /**
+         * Top-k per group ordered by {@code columns} of the row, all ascending or all descending (NULL
+         * first ascending, last descending): the trace is kept in that order, so a step reads each
+         * touched partition only up to rank k.
+         */
+        public Stream topK(int[] columns, boolean descending, long k, RankKind rankKind) {
+            requireIndexed("topK");
+            int[] copy = requireNonNull(columns, "columns is null").clone();
+            return builder.add(() -> TopKOperator.byColumns(copy, descending, k, rankKind), Shape.ZSET, node);
         }
 
         /**

@@ -29,13 +29,15 @@ class TopKOperatorTest {
         for (RankKind kind : RankKind.values()) {
             for (int k = 1; k <= 3; k++) {
                 b.output(kind + "-" + k, byPartition.topK(BY_X_DESC, k, kind), true);
+                b.output("columns-" + kind + "-" + k, byPartition.topK(new int[] {1}, true, k, kind), true);
+                b.output("ascending-" + kind + "-" + k, byPartition.topK(new int[] {1}, false, k, kind), true);
             }
         }
         return b.build();
     }
 
-    /** The top k of each partition, numbered as {@code kind} numbers them, from scratch. */
-    private static Multiset naive(Multiset t, RankKind kind, int k) {
+    /** The top k of each partition in {@code order}, ties broken by {@code tieBreak}, numbered as {@code kind} numbers them. */
+    private static Multiset naive(Multiset t, RankKind kind, int k, Comparator<Row> order, Comparator<Row> tieBreak) {
         Multiset out = new Multiset();
         for (int p = 0; p < 2; p++) {
             List<Row> copies = new ArrayList<>();
@@ -46,16 +48,16 @@ class TopKOperatorTest {
                     }
                 }
             }
-            copies.sort(BY_X_DESC.thenComparing(Comparator.naturalOrder()));
+            copies.sort(order.thenComparing(tieBreak));
             long dense = 0;
             for (int i = 0; i < copies.size(); i++) {
                 Row r = copies.get(i);
-                boolean tie = i > 0 && BY_X_DESC.compare(copies.get(i - 1), r) == 0;
+                boolean tie = i > 0 && order.compare(copies.get(i - 1), r) == 0;
                 if (!tie) {
                     dense++;
                 }
                 long rank = i + 1;
-                for (int j = i; j > 0 && BY_X_DESC.compare(copies.get(j - 1), r) == 0; j--) {
+                for (int j = i; j > 0 && order.compare(copies.get(j - 1), r) == 0; j--) {
                     rank = j;
                 }
                 long number = switch (kind) {
@@ -77,7 +79,10 @@ class TopKOperatorTest {
             Map<String, Multiset> out = new LinkedHashMap<>();
             for (RankKind kind : RankKind.values()) {
                 for (int k = 1; k <= 3; k++) {
-                    out.put(kind + "-" + k, naive(tables.get(0), kind, k));
+                    Multiset t = tables.get(0);
+                    out.put(kind + "-" + k, naive(t, kind, k, BY_X_DESC, Comparator.naturalOrder()));
+                    out.put("columns-" + kind + "-" + k, naive(t, kind, k, BY_X_DESC, Comparator.<Row>naturalOrder().reversed()));
+                    out.put("ascending-" + kind + "-" + k, naive(t, kind, k, BY_X_DESC.reversed(), Comparator.naturalOrder()));
                 }
             }
             return out;
