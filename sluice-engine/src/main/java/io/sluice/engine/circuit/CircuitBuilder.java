@@ -324,8 +324,9 @@ public final class CircuitBuilder {
         }
 
         /**
-         * A join whose traces forget what the waterlines allow: {@code retainLeft} for this side,
-         * {@code retainRight} for {@code other}; either may be null.
+         * A join whose traces forget what the waterlines allow: {@code retainLeft} for this side's
+         * trace, {@code retainRight} for {@code other}'s; either may be null. A side's trace is read
+         * by the other side's later deltas, so its retain takes the other side's waterline.
          */
         public Stream join(Stream other, JoinFunction function, Retain retainLeft, Retain retainRight) {
             builder.checkOwn(other);

@@ -46,9 +46,10 @@ public final class JoinOperator implements StatefulOperator {
 
     /**
      * A join whose traces forget what the waterlines allow: {@code retainLeft} applies to I(a),
-     * {@code retainRight} to I(b); either may be null. Forgetting by key is safe when keys below
-     * the bound never arrive again on either side; forgetting by value also needs the join
-     * function to drop every pair a forgotten value could still form.
+     * {@code retainRight} to I(b); either may be null. I(a) is only read by later deltas of b, so
+     * its bound must hold for b's future keys (take it from b's waterline), and symmetrically.
+     * Forgetting by value also needs the join function to drop every pair a forgotten value could
+     * still form with a future row of the other side.
      */
     public JoinOperator(JoinFunction function, Retention retainLeft, Retention retainRight) {
         this.function = requireNonNull(function, "function is null");
