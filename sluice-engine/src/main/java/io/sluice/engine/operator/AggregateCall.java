@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param kind what to compute
  * @param column the value column it reads; ignored for {@link Kind#COUNT_STAR}
- * @param type the SQL result type family, which decides the arithmetic and the overflow range
+ * @param type the SQL type family of the argument and result of SUM and AVG, which decides the arithmetic and the overflow range
  */
 public record AggregateCall(Kind kind, int column, NumericType type) {
     public enum Kind {
@@ -16,7 +16,13 @@ public record AggregateCall(Kind kind, int column, NumericType type) {
         /** COUNT(col): the number of non-NULL values (BIGINT). */
         COUNT,
         /** SUM(col): NULL when the group has no non-NULL value. */
-        SUM
+        SUM,
+        /**
+         * AVG(col): SUM(col) / COUNT(col) in the argument's type, NULL when the group has no
+         * non-NULL value. Integer types truncate toward zero; DECIMAL keeps the scale of the sum
+         * and truncates toward zero; DOUBLE divides exactly.
+         */
+        AVG
     }
 
     /** Result types of SUM; COUNT is always BIGINT. */
@@ -42,5 +48,9 @@ public record AggregateCall(Kind kind, int column, NumericType type) {
 
     public static AggregateCall sum(int column, NumericType type) {
         return new AggregateCall(Kind.SUM, column, type);
+    }
+
+    public static AggregateCall avg(int column, NumericType type) {
+        return new AggregateCall(Kind.AVG, column, type);
     }
 }

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A chain of maps and filters over a Z-set, fused into one pass: each row runs through every stage
- * in order and keeps its weight. Rows that a map makes equal are consolidated in the output.
+ * A chain of maps, filters and flat-maps over a Z-set, fused into one pass: each row runs through
+ * every stage in order and keeps its weight (a flat-map gives each row it produces the weight of
+ * its input row). Rows that a map makes equal are consolidated in the output.
  */
 public final class MapFilterOperator implements Operator {
     private final List<Stage> stages;
@@ -19,11 +20,15 @@ public final class MapFilterOperator implements Operator {
     }
 
     public static MapFilterOperator map(RowFunction function) {
-        return new MapFilterOperator(List.of(new Stage(requireNonNull(function, "function is null"), null)));
+        return new MapFilterOperator(List.of(new Stage(requireNonNull(function, "function is null"), null, null)));
     }
 
     public static MapFilterOperator filter(RowPredicate predicate) {
-        return new MapFilterOperator(List.of(new Stage(null, requireNonNull(predicate, "predicate is null"))));
+        return new MapFilterOperator(List.of(new Stage(null, requireNonNull(predicate, "predicate is null"), null)));
+    }
+
+    public static MapFilterOperator flatMap(FlatMapFunction function) {
+        return new MapFilterOperator(List.of(new Stage(null, null, requireNonNull(function, "function is null"))));
     }
 
     /** This chain followed by {@code next}. */
@@ -43,26 +48,30 @@ public final class MapFilterOperator implements Operator {
         Batch in = inputs.get(0);
         Batch.Builder out = Batch.builder(in.size());
         for (int i = 0; i < in.size(); i++) {
-            Row row = apply(in.key(i));
-            if (row != null) {
-                out.add(row, in.weight(i));
-            }
+            apply(in.key(i), 0, in.weight(i), out);
         }
         return out.build();
     }
 
-    private Row apply(Row row) {
+    private void apply(Row row, int from, long weight, Batch.Builder out) {
         Row current = row;
-        for (Stage stage : stages) {
+        for (int s = from; s < stages.size(); s++) {
+            Stage stage = stages.get(s);
             if (stage.function != null) {
                 current = requireNonNull(stage.function.apply(current), "map function returned null");
-            } else if (!stage.predicate.test(current)) {
-                return null;
+            } else if (stage.predicate != null) {
+                if (!stage.predicate.test(current)) {
+                    return;
+                }
+            } else {
+                int next = s + 1;
+                stage.flatMap.apply(current, r -> apply(requireNonNull(r, "flat-map produced null"), next, weight, out));
+                return;
             }
         }
-        return current;
+        out.add(current, weight);
     }
 
-    private record Stage(RowFunction function, RowPredicate predicate) {
+    private record Stage(RowFunction function, RowPredicate predicate, FlatMapFunction flatMap) {
     }
 }

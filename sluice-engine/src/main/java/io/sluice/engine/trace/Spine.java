@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class Spine {
     private List<Batch> batches = List.of();
+    private EntryFilter retain;
 
     public Spine() {
     }
@@ -40,12 +41,13 @@ public final class Spine {
     /** Adds {@code batch} to the trace, then merges the newest batches while they are of similar size. */
     public void insert(Batch batch) {
         requireNonNull(batch, "batch is null");
-        if (batch.isEmpty()) {
+        Batch added = filtered(batch);
+        if (added.isEmpty()) {
             return;
         }
         List<Batch> next = new ArrayList<>(batches.size() + 1);
         next.addAll(batches);
-        next.add(batch);
+        next.add(added);
         while (next.size() >= 2) {
             int n = next.size();
             Batch older = next.get(n - 2);
@@ -55,12 +57,43 @@ public final class Spine {
             }
             next.remove(n - 1);
             next.remove(n - 2);
-            Batch merged = older.plus(newer);
+            Batch merged = filtered(older.plus(newer));
             if (!merged.isEmpty()) {
                 next.add(merged);
             }
         }
         batches = List.copyOf(next);
+    }
+
+    /**
+     * Installs a retention filter: from now on, entries for which {@code keep} is false are dropped
+     * from every batch this spine inserts or merges. Dropping is lazy (an entry already in a batch
+     * stays until that batch takes part in a merge), so callers must never ask for such entries
+     * again; the filter only tells the spine it may forget them. {@code null} removes the filter.
+     */
+    public void retain(EntryFilter keep) {
+        this.retain = keep;
+    }
+
+    private Batch filtered(Batch batch) {
+        EntryFilter keep = retain;
+        if (keep == null || batch.isEmpty()) {
+            return batch;
+        }
+        int first = 0;
+        while (first < batch.size() && keep.keep(batch.key(first), batch.val(first))) {
+            first++;
+        }
+        if (first == batch.size()) {
+            return batch;
+        }
+        Batch.Builder kept = Batch.builder(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (i < first || (i > first && keep.keep(batch.key(i), batch.val(i)))) {
+                kept.add(batch.key(i), batch.val(i), batch.weight(i));
+            }
+        }
+        return kept.build();
     }
 
     /** The batches of the trace, oldest first; an immutable list of immutable batches. */
@@ -150,6 +183,102 @@ public final class Spine {
             found[0] = val;
         });
         return found[0];
+    }
+
+    /**
+     * Visits the values of {@code key} in ascending (or, with {@code descending}, descending) value
+     * order, each with its weight summed across batches, skipping values whose weights cancel,
+     * until {@code visitor} returns false. Costs a binary search per batch plus the values visited,
+     * so MIN and MAX over a value-sorted trace stop at the first value that qualifies.
+     */
+    public void scanValues(Row key, boolean descending, ValueVisitor visitor) {
+        requireNonNull(key, "key is null");
+        List<Batch> snapshot = batches;
+        int n = snapshot.size();
+        int[] pos = new int[n];
+        int[] end = new int[n];
+        int step = descending ? -1 : 1;
+        for (int b = 0; b < n; b++) {
+            Batch batch = snapshot.get(b);
+            int lo = batch.lowerBound(key, 0);
+            int hi = upperBound(batch, key, lo);
+            pos[b] = descending ? hi - 1 : lo;
+            end[b] = descending ? lo - 1 : hi;
+        }
+        while (true) {
+            Row next = null;
+            for (int b = 0; b < n; b++) {
+                if (pos[b] != end[b]) {
+                    Row val = snapshot.get(b).val(pos[b]);
+                    if (next == null || (descending ? val.compareTo(next) > 0 : val.compareTo(next) < 0)) {
+                        next = val;
+                    }
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            long weight = 0;
+            for (int b = 0; b < n; b++) {
+                if (pos[b] != end[b] && snapshot.get(b).val(pos[b]).equals(next)) {
+                    weight = Math.addExact(weight, snapshot.get(b).weight(pos[b]));
+                    pos[b] += step;
+                }
+            }
+            if (weight != 0 && !visitor.visit(next, weight)) {
+                return;
+            }
+        }
+    }
+
+    /** Index of the first entry at or after {@code from} whose key is after {@code key}. */
+    private static int upperBound(Batch batch, Row key, int from) {
+        int lo = from;
+        int hi = batch.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (batch.key(mid).compareTo(key) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Receives the values of a {@link #scanValues} walk; returns false to stop it. */
+    @FunctionalInterface
+    public interface ValueVisitor {
+        boolean visit(Row val, long weight);
+    }
+
+    /** The consolidated weight of one (key, value) entry; 0 when absent. Two binary searches per batch. */
+    public long weight(Row key, Row val) {
+        requireNonNull(val, "val is null");
+        long total = 0;
+        for (Batch batch : batches) {
+            int lo = batch.lowerBound(key, 0);
+            int hi = batch.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = batch.key(mid).compareTo(key);
+                if (c < 0 || (c == 0 && batch.val(mid).compareTo(val) < 0)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo < batch.size() && batch.key(lo).equals(key) && batch.val(lo).equals(val)) {
+                total = Math.addExact(total, batch.weight(lo));
+            }
+        }
+        return total;
+    }
+
+    /** Decides which entries a spine keeps, see {@link #retain}. */
+    @FunctionalInterface
+    public interface EntryFilter {
+        boolean keep(Row key, Row val);
     }
 
     /** Receives the values of one key. */

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A {@link StateStore} over a map of encoded batch files, counting the files it really writes. */
-final class InMemoryStateStore implements StateStore {
+public final class InMemoryStateStore implements StateStore {
     private final Map<String, byte[]> files = new HashMap<>();
     private int writes;
 
@@ -37,11 +37,11 @@ final class InMemoryStateStore implements StateStore {
         return batch;
     }
 
-    int writes() {
+    public int writes() {
         return writes;
     }
 
-    int fileCount() {
+    public int fileCount() {
         return files.size();
     }
 }

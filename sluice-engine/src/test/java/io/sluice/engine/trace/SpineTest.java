@@ -9,6 +9,7 @@ import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Cursor;
 import io.sluice.engine.algebra.Row;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +43,12 @@ class SpineTest {
         return out;
     }
 
+    private static List<List<Object>> scan(Spine spine, Row key, boolean descending) {
+        List<List<Object>> out = new ArrayList<>();
+        spine.scanValues(key, descending, (val, w) -> out.add(List.of(val, w)));
+        return out;
+    }
+
     private static int compareEntry(List<Row> a, List<Row> b) {
         int c = a.get(0).compareTo(b.get(0));
         return c != 0 ? c : a.get(1).compareTo(b.get(1));
@@ -70,6 +77,16 @@ class SpineTest {
                                 }
                             });
                             assertThat(found).isEqualTo(expected);
+                            List<List<Object>> ascending = new ArrayList<>();
+                            expected.forEach((e, w) -> ascending.add(List.of(e.get(1), w)));
+                            List<List<Object>> descending = new ArrayList<>(ascending);
+                            Collections.reverse(descending);
+                            assertThat(scan(spine, key, false)).isEqualTo(ascending);
+                            assertThat(scan(spine, key, true)).isEqualTo(descending);
+                            for (int v = 0; v < 3; v++) {
+                                assertThat(spine.weight(key, Row.of(v)))
+                                        .isEqualTo(model.getOrDefault(List.of(key, Row.of(v)), 0L));
+                            }
                         }
                         List<Batch> list = spine.batches();
                         for (int i = 1; i < list.size(); i++) {
@@ -112,5 +129,37 @@ class SpineTest {
         spine.insert(Batch.builder().add(Row.of(1), Row.of("a"), -1).add(Row.of(1), Row.of("b"), 1).build());
         assertThat(spine.lookupOne(Row.of(1))).isEqualTo(Row.of("b"));
         assertThat(spine.lookupOne(Row.of(2))).isNull();
+    }
+
+    @Test
+    void weightSumsOneEntryAcrossBatches() {
+        Spine spine = new Spine();
+        spine.insert(Batch.builder().add(Row.of(1), Row.of("a"), 3).add(Row.of(1), Row.of("b"), 1).build());
+        spine.insert(Batch.builder().add(Row.of(1), Row.of("a"), -1).build());
+        assertThat(spine.weight(Row.of(1), Row.of("a"))).isEqualTo(2);
+        assertThat(spine.weight(Row.of(1), Row.of("c"))).isZero();
+        assertThat(spine.weight(Row.of(0), Row.of("a"))).isZero();
+    }
+
+    @Test
+    void retainDropsEntriesWhenBatchesAreBuiltOrMerged() {
+        Spine spine = new Spine();
+        for (int k = 0; k < 8; k++) {
+            spine.insert(Batch.ofRow(Row.of(k), 1));
+        }
+        spine.retain((key, val) -> (Integer) key.get(0) >= 5);
+        assertThat(spine.entryCount()).as("lazy: nothing merged yet").isEqualTo(8);
+        spine.insert(Batch.builder().add(Row.of(3), 1).add(Row.of(9), 1).build());
+        assertThat(spine.weight(Row.of(3), Row.EMPTY)).as("the new entry is dropped, the old one waits for a merge")
+                .isEqualTo(1);
+        for (int k = 10; k <= 16; k++) {
+            spine.insert(Batch.ofRow(Row.of(k), 1));
+        }
+        assertThat(spine.entryCount()).as("the oldest batch took part in a merge: no forgotten entry is left").isEqualTo(11);
+        Batch all = spine.consolidated();
+        for (int i = 0; i < all.size(); i++) {
+            assertThat((Integer) all.key(i).get(0)).isGreaterThanOrEqualTo(5);
+        }
+        assertThat(all.size()).isEqualTo(11);
     }
 }

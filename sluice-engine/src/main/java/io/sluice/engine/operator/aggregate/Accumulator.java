@@ -4,11 +4,13 @@ import io.sluice.engine.EvaluationException;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.operator.AggregateCall;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 
 /**
  * The running state of one group: its row count and, per aggregate call, the weighted sum of its
- * non-NULL values and how many there are. Every aggregate here is linear in the weights, so an
+ * non-NULL values and how many there are (AVG is that sum divided by that count, computed when the
+ * result is read, so it stays linear). Every aggregate here is linear in the weights, so an
  * insert adds and a delete subtracts. Stored as the row {@code [count, sum0, nonNull0, sum1, ...]}
  * (integer sums as Long, DOUBLE as Double, DECIMAL as BigDecimal, null before the first value).
  */
@@ -58,7 +60,7 @@ final class Accumulator {
                 continue;
             }
             nonNull[i] = addCount(nonNull[i], weight);
-            if (call.kind() == AggregateCall.Kind.SUM) {
+            if (call.kind() == AggregateCall.Kind.SUM || call.kind() == AggregateCall.Kind.AVG) {
                 sums[i] = addToSum(call.type(), sums[i], v, weight);
             }
         }
@@ -87,6 +89,7 @@ final class Accumulator {
                 case COUNT_STAR -> count;
                 case COUNT -> nonNull[i];
                 case SUM -> nonNull[i] == 0 ? null : sumResult(call.type(), sums[i]);
+                case AVG -> nonNull[i] == 0 ? null : avgResult(call.type(), sums[i], nonNull[i]);
             };
         }
         return Row.wrap(values);
@@ -128,6 +131,19 @@ final class Accumulator {
             case SMALLINT -> narrow((Long) sum, Short.MIN_VALUE, Short.MAX_VALUE, type);
             case INTEGER -> narrow((Long) sum, Integer.MIN_VALUE, Integer.MAX_VALUE, type);
             case BIGINT, DOUBLE, DECIMAL -> sum;
+        };
+    }
+
+    /** sum / count: exact for DOUBLE, truncated toward zero for integers and DECIMAL (at the scale of the sum). */
+    private static Object avgResult(AggregateCall.NumericType type, Object sum, long count) {
+        return switch (type) {
+            case TINYINT, SMALLINT, INTEGER -> (int) ((Long) sum / count);
+            case BIGINT -> (Long) sum / count;
+            case DOUBLE -> (Double) sum / count;
+            case DECIMAL -> {
+                BigDecimal total = (BigDecimal) sum;
+                yield total.divide(BigDecimal.valueOf(count), Math.max(total.scale(), 0), RoundingMode.DOWN);
+            }
         };
     }
 

@@ -5,11 +5,12 @@ import io.sluice.engine.algebra.Cursor;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.operator.AggregateCall;
 import io.sluice.engine.operator.StatefulOperator;
+import io.sluice.engine.operator.time.Retention;
 import io.sluice.engine.trace.Spine;
 import java.util.List;
 
 /**
- * Incremental grouped aggregation of linear aggregates (COUNT(*), COUNT(col), SUM(col)).
+ * Incremental grouped aggregation of linear aggregates (COUNT(*), COUNT(col), SUM(col), AVG(col)).
  *
  * <p>Design. The input is an indexed Z-set (group key -> value row). The state is a trace of
  * (group key -> accumulator row) with weight 1, see {@link Accumulator}: since every aggregate is
@@ -29,13 +30,26 @@ public final class AggregateOperator implements StatefulOperator {
     private final List<AggregateCall> calls;
     private final boolean global;
     private final Row emptyResult;
+    private final Retention retention;
     private Spine accumulators = new Spine();
     private boolean started;
 
     public AggregateOperator(List<AggregateCall> calls, boolean global) {
+        this(calls, global, null);
+    }
+
+    /**
+     * @param retention lets the waterline forget the accumulators of groups whose key is below its
+     *     bound (null keeps every group); must target the key
+     */
+    public AggregateOperator(List<AggregateCall> calls, boolean global, Retention retention) {
         this.calls = List.copyOf(calls);
         this.global = global;
         this.emptyResult = Accumulator.empty(this.calls).result();
+        if (retention != null && retention.target() != Retention.Target.KEY) {
+            throw new IllegalArgumentException("an aggregate keeps one accumulator per group; retain by key");
+        }
+        this.retention = retention;
     }
 
     @Override
@@ -46,6 +60,9 @@ public final class AggregateOperator implements StatefulOperator {
     @Override
     public Batch evaluate(List<Batch> inputs) {
         Batch delta = inputs.get(0);
+        if (retention != null) {
+            retention.apply(inputs.get(retention.input()), accumulators);
+        }
         Batch.Builder out = Batch.builder();
         Batch.Builder stateDelta = Batch.builder();
         boolean touchedGlobal = false;

@@ -7,7 +7,9 @@ import io.sluice.engine.algebra.Cursor;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.operator.JoinFunction;
 import io.sluice.engine.operator.StatefulOperator;
+import io.sluice.engine.operator.time.Retention;
 import io.sluice.engine.trace.Spine;
+import io.sluice.engine.trace.SpinePairState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,14 +29,32 @@ import java.util.List;
  * term reads the traces as of the end of the previous step. A pair (l, r) produces
  * {@code function(key, l, r)} with weight w(l) * w(r) (checked), or nothing when the function
  * returns null (a post-join filter fused into the join).
+ *
+ * <p>Both traces are keyed by the join key, so running on hash shards needs only an exchange of
+ * both inputs by key before this operator.
  */
 public final class JoinOperator implements StatefulOperator {
     private final JoinFunction function;
+    private final Retention retainLeft;
+    private final Retention retainRight;
     private Spine left = new Spine();
     private Spine right = new Spine();
 
     public JoinOperator(JoinFunction function) {
+        this(function, null, null);
+    }
+
+    /**
+     * A join whose traces forget what the waterlines allow: {@code retainLeft} applies to I(a),
+     * {@code retainRight} to I(b); either may be null. I(a) is only read by later deltas of b, so
+     * its bound must hold for b's future keys (take it from b's waterline), and symmetrically.
+     * Forgetting by value also needs the join function to drop every pair a forgotten value could
+     * still form with a future row of the other side.
+     */
+    public JoinOperator(JoinFunction function, Retention retainLeft, Retention retainRight) {
         this.function = requireNonNull(function, "function is null");
+        this.retainLeft = retainLeft;
+        this.retainRight = retainRight;
     }
 
     @Override
@@ -46,6 +66,12 @@ public final class JoinOperator implements StatefulOperator {
     public Batch evaluate(List<Batch> inputs) {
         Batch deltaLeft = inputs.get(0);
         Batch deltaRight = inputs.get(1);
+        if (retainLeft != null) {
+            retainLeft.apply(inputs.get(retainLeft.input()), left);
+        }
+        if (retainRight != null) {
+            retainRight.apply(inputs.get(retainRight.input()), right);
+        }
         Batch.Builder out = Batch.builder();
         joinDeltaLeft(deltaLeft, deltaRight, out);
         joinDeltaRight(deltaRight, out);
@@ -106,28 +132,18 @@ public final class JoinOperator implements StatefulOperator {
 
     @Override
     public List<Batch> stateBatches() {
-        List<Batch> all = new ArrayList<>(left.batches());
-        all.addAll(right.batches());
-        return all;
+        return SpinePairState.batches(left, right);
     }
 
     /** The number of left batches, so {@link #restoreState} can split the list again. */
     @Override
     public byte[] stateMetadata() {
-        int n = left.batches().size();
-        return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+        return SpinePairState.metadata(left);
     }
 
     @Override
     public void restoreState(List<Batch> batches, byte[] metadata) {
-        if (metadata.length != 4) {
-            throw new IllegalArgumentException("join state metadata must be 4 bytes: " + metadata.length);
-        }
-        int n = ((metadata[0] & 0xff) << 24) | ((metadata[1] & 0xff) << 16) | ((metadata[2] & 0xff) << 8)
-                | (metadata[3] & 0xff);
-        if (n < 0 || n > batches.size()) {
-            throw new IllegalArgumentException("join state names " + n + " left batches of " + batches.size());
-        }
+        int n = SpinePairState.firstCount("join", batches, metadata);
         left = Spine.of(batches.subList(0, n));
         right = Spine.of(batches.subList(n, batches.size()));
     }

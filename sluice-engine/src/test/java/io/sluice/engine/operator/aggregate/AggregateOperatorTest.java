@@ -14,6 +14,7 @@ import io.sluice.engine.operator.AggregateCall.NumericType;
 import io.sluice.engine.testing.ChangeScript;
 import io.sluice.engine.testing.IncrementalCheck;
 import io.sluice.engine.testing.Multiset;
+import io.sluice.engine.testing.OperatorProperty;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +91,73 @@ class AggregateOperatorTest {
             b.output("global", t.indexBy(r -> Row.EMPTY, r -> r).globalAggregate(CALLS), true);
             IncrementalCheck.run(script, b.build(), DOMAIN, AggregateOperatorTest::recompute);
         });
+    }
+
+    private static final List<AggregateCall> AVGS = List.of(AggregateCall.avg(1, NumericType.INTEGER),
+            AggregateCall.avg(1, NumericType.BIGINT), AggregateCall.avg(2, NumericType.DECIMAL),
+            AggregateCall.avg(3, NumericType.DOUBLE));
+
+    /** AVG of one group from scratch: null for no group, NULLs for a group of only NULLs (or no rows, if global). */
+    private static Row naiveAverages(Multiset table, Object group, boolean global) {
+        long count = 0;
+        long nonNull = 0;
+        long sum = 0;
+        BigDecimal decimal = BigDecimal.ZERO.setScale(1);
+        double dbl = 0;
+        for (Row r : table.rows()) {
+            if (!global && !r.get(0).equals(group)) {
+                continue;
+            }
+            long w = table.weight(r);
+            count += w;
+            if (r.get(1) != null) {
+                nonNull += w;
+                sum += (Integer) r.get(1) * w;
+                decimal = decimal.add(((BigDecimal) r.get(2)).multiply(BigDecimal.valueOf(w)));
+                dbl += (Double) r.get(3) * w;
+            }
+        }
+        if (count == 0 && !global) {
+            return null;
+        }
+        if (nonNull == 0) {
+            return Row.of(null, null, null, null);
+        }
+        return Row.of((int) (sum / nonNull), sum / nonNull,
+                decimal.divide(BigDecimal.valueOf(nonNull), 1, java.math.RoundingMode.DOWN), dbl / nonNull);
+    }
+
+    @Test
+    void averagesEqualRecomputeAndSurviveRestore() {
+        OperatorProperty.check(200, () -> {
+            CircuitBuilder b = new CircuitBuilder();
+            CircuitBuilder.Stream t = b.input("t");
+            b.output("grouped", t.indexBy(r -> Row.of(r.get(0)), r -> r).aggregate(AVGS), true);
+            b.output("global", t.indexBy(r -> Row.EMPTY, r -> r).globalAggregate(AVGS), true);
+            return b.build();
+        }, DOMAIN, tables -> {
+            Multiset grouped = new Multiset();
+            for (int g = 0; g < 3; g++) {
+                Row averages = naiveAverages(tables.get(0), g, false);
+                if (averages != null) {
+                    grouped.add(Row.of(g).concat(averages), 1);
+                }
+            }
+            Multiset global = new Multiset();
+            global.add(naiveAverages(tables.get(0), null, true), 1);
+            return Map.of("grouped", grouped, "global", global);
+        });
+    }
+
+    @Test
+    void averageTruncatesTowardZeroAndKeepsTheDecimalScale() {
+        CircuitBuilder b = new CircuitBuilder();
+        b.output("a", b.input("t").indexBy(r -> Row.EMPTY, r -> r).globalAggregate(List.of(
+                AggregateCall.avg(0, NumericType.INTEGER), AggregateCall.avg(1, NumericType.DECIMAL))), false);
+        Circuit c = b.build();
+        c.append("t", Row.of(-1, new BigDecimal("0.10")), 1);
+        c.append("t", Row.of(-2, new BigDecimal("0.05")), 1);
+        assertThat(c.step().get("a")).isEqualTo(Batch.ofRow(Row.of(-1, new BigDecimal("0.07")), 1));
     }
 
     @Test
