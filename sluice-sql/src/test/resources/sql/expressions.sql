@@ -52,11 +52,25 @@ x!
 big!
 ok
 ====
--- a view with ORDER BY is refused: a view is a multiset
+-- a view is a set of rows: its ORDER BY is ignored (and its hidden sort column dropped)
+program:
+CREATE TABLE t (a INT, b INT);
+CREATE MATERIALIZED VIEW v AS SELECT a FROM t ORDER BY b DESC;
+insert t: 1 | 3
+insert t: 2 | 1
+insert t: 1 | 5
+query: SELECT a FROM v ORDER BY a
+expect:
+1
+1
+2
+ok
+====
+-- LIMIT in a view is refused (top-k views are not compiled yet)
 program:
 CREATE TABLE t (a INT);
-CREATE VIEW v AS SELECT a FROM t ORDER BY a;
-error: ORDER BY
+CREATE VIEW v AS SELECT a FROM t ORDER BY a LIMIT 3;
+error: LIMIT
 ====
 -- ad-hoc queries read only materialized relations
 program:

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -164,7 +165,11 @@ public final class SqlCompiler {
             }
         }
         List<Column> columns = Catalog.columns(root.validatedRowType, names, query.getParserPosition());
-        Plan plan = lower(catalog, root.rel, root, query.getParserPosition());
+        RelNode rel = root.rel;
+        if (rel instanceof Sort sort && sort.fetch == null && sort.offset == null) {
+            rel = sort.getInput(); // a view is a set of rows: its ORDER BY has nothing to order
+        }
+        Plan plan = lower(catalog, rel, root, query.getParserPosition());
         Relation view = new Relation(name, columns, List.of(), materialized);
         catalog.add(view, nameId.getParserPosition());
         plans.put(name, plan);

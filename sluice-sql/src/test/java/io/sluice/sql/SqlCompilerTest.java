@@ -85,7 +85,7 @@ class SqlCompilerTest {
         assertError(t + "CREATE VIEW v AS SELECT t.a FROM t LEFT JOIN t AS u ON t.a = u.a;", 2, 41, "LEFT JOIN");
         assertError(t + "CREATE VIEW v AS SELECT DISTINCT a FROM t;", 2, 18, "DISTINCT");
         assertError(t + "CREATE VIEW v AS SELECT a FROM t UNION SELECT b FROM t;", 2, 18, "UNION");
-        assertError(t + "CREATE VIEW v AS SELECT a FROM t ORDER BY a;", 2, 43, "ORDER BY");
+        assertError(t + "CREATE VIEW v AS SELECT a FROM t ORDER BY a LIMIT 2;", 2, 43, "LIMIT");
         assertError(t + "CREATE VIEW v AS SELECT a, AVG(b) FROM t GROUP BY a;", 2, 28, "AVG");
         assertError(t + "CREATE VIEW v AS SELECT a, ROW_NUMBER() OVER (ORDER BY b) FROM t;", 2, 28, "OVER");
         assertError(t + "CREATE VIEW v AS SELECT a FROM t WHERE a IN (SELECT b FROM t);", 2, 40, "subqueries");

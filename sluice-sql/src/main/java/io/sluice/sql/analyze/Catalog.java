@@ -20,7 +20,9 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -108,7 +110,24 @@ public final class Catalog {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
-        return new Analyzed(validated, relRoot);
+        return new Analyzed(validated, relRoot.withRel(pushFilters(relRoot.rel)));
+    }
+
+    /**
+     * The fixed rewrite program every query goes through: WHERE conditions move into the joins they
+     * constrain (so {@code FROM a, b WHERE a.x = b.y} is an equi-join, not a cross product filtered
+     * afterwards) and single-side conditions move below the join; then each tree of inner joins is
+     * put in an order where every join has a condition when the query allows it ({@link JoinOrder}).
+     * No statistics or costs: the plan depends on the query alone.
+     */
+    private static RelNode pushFilters(RelNode rel) {
+        HepProgram program = HepProgram.builder()
+                .addRuleCollection(List.of(CoreRules.FILTER_PROJECT_TRANSPOSE, CoreRules.FILTER_INTO_JOIN,
+                        CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE))
+                .build();
+        HepPlanner planner = new HepPlanner(program);
+        planner.setRoot(rel);
+        return JoinOrder.reorder(planner.findBestExp());
     }
 
     private static String validationMessage(CalciteContextException e) {

@@ -33,7 +33,10 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         this.topOrderAllowed = topOrderAllowed;
     }
 
-    /** Checks a query; {@code topOrderAllowed} permits ORDER BY, LIMIT and OFFSET on the outermost query. */
+    /**
+     * Checks a query. The outermost query may always have ORDER BY (a view ignores it: a view is a
+     * set of rows); {@code topOrderAllowed} (ad-hoc queries) also permits LIMIT and OFFSET there.
+     */
     static void check(SqlNode validated, boolean topOrderAllowed) {
         validated.accept(new UnsupportedChecker(validated, topOrderAllowed));
     }
@@ -50,8 +53,12 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
             case LIKE, SIMILAR -> throw refuse(pos, kind.sql + " is not supported");
             case VALUES -> throw refuse(pos, "VALUES is not supported");
             case ORDER_BY -> {
-                if (!(topOrderAllowed && call == top)) {
+                SqlOrderBy orderBy = (SqlOrderBy) call;
+                if (call != top) {
                     throw refuse(pos, orderMessage());
+                }
+                if (!topOrderAllowed && (orderBy.fetch != null || orderBy.offset != null)) {
+                    throw refuse(pos, LIMIT_IN_VIEW);
                 }
             }
             case SELECT -> checkSelect((SqlSelect) call);
@@ -66,10 +73,10 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         return super.visit(call);
     }
 
+    private static final String LIMIT_IN_VIEW = "LIMIT and OFFSET are not supported in views";
+
     private String orderMessage() {
-        return topOrderAllowed
-                ? "ORDER BY, LIMIT and OFFSET are only supported on the outermost query"
-                : "ORDER BY, LIMIT and OFFSET are not supported in views";
+        return "ORDER BY, LIMIT and OFFSET are only supported on the outermost query";
     }
 
     private void checkSelect(SqlSelect select) {
@@ -78,12 +85,13 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         }
         boolean ordered = (select.getOrderList() != null && !select.getOrderList().isEmpty())
                 || select.getFetch() != null || select.getOffset() != null;
-        if (ordered && !(topOrderAllowed && select == top)) {
+        boolean limited = select.getFetch() != null || select.getOffset() != null;
+        if (ordered && (select != top || (limited && !topOrderAllowed))) {
             SqlNodeList order = select.getOrderList();
             SqlParserPos pos = order != null && !order.isEmpty() ? order.get(0).getParserPosition()
                     : select.getFetch() != null ? select.getFetch().getParserPosition()
                     : select.getOffset().getParserPosition();
-            throw refuse(pos, orderMessage());
+            throw refuse(pos, select == top ? LIMIT_IN_VIEW : orderMessage());
         }
         if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
             throw refuse(select.getWindowList().getParserPosition(), "window functions (OVER) are not supported");
