@@ -3,6 +3,7 @@ package io.sluice.pipeline.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,14 +14,31 @@ import java.util.Optional;
  * @param storagePath the storage directory, or empty for an in-memory pipeline (no checkpoints)
  * @param programCode the SQL program
  * @param checkpointIntervalSecs periodic checkpoint interval, or empty for none
+ * @param faultTolerance {@code fault_tolerance.model}
+ * @param inputs the config file's input connectors ({@code inputs})
+ * @param outputs the config file's output connectors ({@code outputs})
  */
 public record PipelineConfig(
         String name,
         int workers,
         Optional<Path> storagePath,
         String programCode,
-        Optional<Integer> checkpointIntervalSecs) {
+        Optional<Integer> checkpointIntervalSecs,
+        FaultToleranceModel faultTolerance,
+        List<EndpointConfig> inputs,
+        List<EndpointConfig> outputs) {
+    /** A pipeline without connectors and without fault tolerance. */
+    public PipelineConfig(String name, int workers, Optional<Path> storagePath, String programCode,
+            Optional<Integer> checkpointIntervalSecs) {
+        this(name, workers, storagePath, programCode, checkpointIntervalSecs,
+                checkpointIntervalSecs.isPresent() ? FaultToleranceModel.EXACTLY_ONCE : FaultToleranceModel.NONE,
+                List.of(), List.of());
+    }
+
     public PipelineConfig {
+        requireNonNull(faultTolerance, "faultTolerance is null");
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
         requireNonNull(name, "name is null");
         requireNonNull(storagePath, "storagePath is null");
         requireNonNull(programCode, "programCode is null");
