@@ -62,7 +62,7 @@ public final class FileOutput implements OutputConnector {
 
     @Override
     public void open(boolean resuming) throws IOException {
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (!resuming) {
             channel.truncate(0);
             Files.deleteIfExists(progress);
@@ -77,8 +77,29 @@ public final class FileOutput implements OutputConnector {
                 LOG.info("file output {}: cutting {} back to {} bytes, the end of step {}", endpoint.name(), path, length, lastStep);
                 channel.truncate(length);
             }
+        } else {
+            cutPartialLine();
         }
         channel.position(channel.size());
+    }
+
+    /** A crash can leave a record half written; appending after it would spoil the next one too. */
+    private void cutPartialLine() throws IOException {
+        long size = channel.size();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        long end = size;
+        while (end > 0) {
+            one.clear();
+            channel.read(one, end - 1);
+            if (one.get(0) == '\n') {
+                break;
+            }
+            end--;
+        }
+        if (end < size) {
+            LOG.info("file output {}: dropping a partial last line of {} ({} bytes)", endpoint.name(), path, size - end);
+            channel.truncate(end);
+        }
     }
 
     @Override
