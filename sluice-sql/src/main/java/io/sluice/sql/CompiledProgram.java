@@ -24,15 +24,18 @@ public final class CompiledProgram {
     private final Map<String, Relation> tablesByName = new LinkedHashMap<>();
     private final Map<String, Relation> viewsByName = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> properties;
+    private final Map<String, Map<String, String>> viewProperties;
     private final Map<String, Plan> plans;
     private final Catalog catalog;
 
     CompiledProgram(String programText, List<Relation> tables, List<Relation> views,
-            Map<String, Map<String, String>> properties, Map<String, Plan> plans, Catalog catalog) {
+            Map<String, Map<String, String>> properties, Map<String, Map<String, String>> viewProperties,
+            Map<String, Plan> plans, Catalog catalog) {
         this.programText = requireNonNull(programText, "programText is null");
         this.tables = List.copyOf(tables);
         this.views = List.copyOf(views);
         this.properties = Map.copyOf(properties);
+        this.viewProperties = Map.copyOf(viewProperties);
         this.plans = Map.copyOf(plans);
         this.catalog = requireNonNull(catalog, "catalog is null");
         for (Relation t : this.tables) {
@@ -64,6 +67,11 @@ public final class CompiledProgram {
     /** The WITH properties of a table, by its exact name; empty when it had none. */
     public Map<String, String> tableProperties(String exactName) {
         return properties.getOrDefault(exactName, Map.of());
+    }
+
+    /** The WITH properties of a view ({@code CREATE VIEW v WITH ('k' = 'v') AS ...}), by its exact name; empty when it had none. */
+    public Map<String, String> viewProperties(String exactName) {
+        return viewProperties.getOrDefault(exactName, Map.of());
     }
 
     public String programText() {

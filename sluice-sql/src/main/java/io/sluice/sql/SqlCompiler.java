@@ -46,7 +46,9 @@ public final class SqlCompiler {
         List<Relation> views = new ArrayList<>();
         Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         Map<String, Plan> plans = new LinkedHashMap<>();
+        Map<String, Map<String, String>> viewProperties = new LinkedHashMap<>();
         int tableIndex = 0;
+        int viewIndex = 0;
         for (SqlNode statement : statements) {
             if (statement instanceof SqlCreateTable create) {
                 DdlPreprocessor.TableExtras extras = pre.tables().get(tableIndex++);
@@ -57,15 +59,17 @@ public final class SqlCompiler {
             } else if (statement instanceof SqlCreateView view) {
                 Relation v = view(catalog, plans, view.name, view.columnList, view.query, false);
                 views.add(v);
+                viewProperties.put(v.name(), pre.views().get(viewIndex++));
             } else if (statement instanceof SqlCreateMaterializedView view) {
                 Relation v = view(catalog, plans, view.name, view.columnList, view.query, true);
                 views.add(v);
+                viewProperties.put(v.name(), pre.views().get(viewIndex++));
             } else {
                 throw error(statement.getParserPosition(), "statement " + statement.getKind().sql
                         + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED] VIEW statements");
             }
         }
-        return new CompiledProgram(programText, tables, views, properties, plans, catalog);
+        return new CompiledProgram(programText, tables, views, properties, viewProperties, plans, catalog);
     }
 
     private static Relation table(SqlCreateTable create, DdlPreprocessor.TableExtras extras) {

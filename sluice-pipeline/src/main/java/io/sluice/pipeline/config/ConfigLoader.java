@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,15 +91,17 @@ public final class ConfigLoader {
         if (program.isEmpty() || program.get().isBlank()) {
             throw new ConfigException("config field 'program_code' is missing (or pass --sql-file)");
         }
-        rejectConnectors(root, "inputs");
-        rejectConnectors(root, "outputs");
+        List<EndpointConfig> inputs = has(root, "inputs") ? EndpointConfigParser.parseMap(root.get("inputs"), "inputs") : List.of();
+        List<EndpointConfig> outputs = has(root, "outputs") ? EndpointConfigParser.parseMap(root.get("outputs"), "outputs") : List.of();
+        EndpointConfigParser.validateStartAfter(inputs);
         Optional<Path> storage = storagePath(root);
         Optional<SyncConfig> sync = syncConfig(root);
         if (sync.isPresent() && storage.isEmpty()) {
             throw new ConfigException("config field '" + SyncConfig.FIELD + "' needs storage: set 'storage_config.path'"
                     + " (checkpoints are taken locally and pushed from there)");
         }
-        return new PipelineConfig(name, workers, storage, program.get(), checkpointInterval(root), sync);
+        return new PipelineConfig(name, workers, storage, program.get(), checkpointInterval(root), sync,
+                faultToleranceModel(root), inputs, outputs);
     }
 
     /** {@code storage.backend}: {@code {"name": "default"}} or {@code {"name": "file", "config": {"sync": {...}}}}. */
@@ -187,18 +189,29 @@ public final class ConfigLoader {
         return Optional.of((int) Math.max(1, Math.min(3600, interval.asLong())));
     }
 
-    private static void rejectConnectors(JsonNode root, String field) throws ConfigException {
-        if (has(root, field)) {
-            JsonNode node = root.get(field);
-            if (!node.isObject()) {
-                throw new ConfigException("config field '" + field + "' must be an object");
-            }
-            for (Map.Entry<String, JsonNode> entry : node.properties()) {
-                String connector = entry.getKey();
-                throw new ConfigException("config field '" + field + "." + connector
-                        + "': connectors are not supported yet; use HTTP ingress and egress");
+    /**
+     * Feldera's rules: absent, null or {@code {"model": "none"}} is no fault tolerance; an object
+     * without a model, and the legacy strings, mean exactly-once.
+     */
+    private static FaultToleranceModel faultToleranceModel(JsonNode root) throws ConfigException {
+        if (!has(root, "fault_tolerance")) {
+            return FaultToleranceModel.NONE;
+        }
+        JsonNode ft = root.get("fault_tolerance");
+        if (ft.isTextual()) {
+            return FaultToleranceModel.EXACTLY_ONCE;
+        }
+        Optional<String> model = optionalText(ft, "model");
+        if (model.isEmpty()) {
+            return FaultToleranceModel.EXACTLY_ONCE;
+        }
+        for (FaultToleranceModel m : FaultToleranceModel.values()) {
+            if (m.configName().equals(model.get())) {
+                return m;
             }
         }
+        throw new ConfigException("config field 'fault_tolerance.model' must be none, at_least_once or exactly_once, not '"
+                + model.get() + "'");
     }
 
     private static boolean has(JsonNode node, String field) {

@@ -3,6 +3,7 @@ package io.sluice.pipeline.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param programCode the SQL program
  * @param checkpointIntervalSecs periodic checkpoint interval, or empty for none
  * @param sync checkpoint sync with an object store ({@code storage.backend.config.sync}), or empty
+ * @param faultTolerance {@code fault_tolerance.model}
+ * @param inputs the config file's input connectors ({@code inputs})
+ * @param outputs the config file's output connectors ({@code outputs})
  */
 public record PipelineConfig(
         String name,
@@ -21,14 +25,23 @@ public record PipelineConfig(
         Optional<Path> storagePath,
         String programCode,
         Optional<Integer> checkpointIntervalSecs,
-        Optional<SyncConfig> sync) {
+        Optional<SyncConfig> sync,
+        FaultToleranceModel faultTolerance,
+        List<EndpointConfig> inputs,
+        List<EndpointConfig> outputs) {
+    /** A pipeline without connectors and without object-store sync. */
     public PipelineConfig(String name, int workers, Optional<Path> storagePath, String programCode,
             Optional<Integer> checkpointIntervalSecs) {
-        this(name, workers, storagePath, programCode, checkpointIntervalSecs, Optional.empty());
+        this(name, workers, storagePath, programCode, checkpointIntervalSecs, Optional.empty(),
+                checkpointIntervalSecs.isPresent() ? FaultToleranceModel.EXACTLY_ONCE : FaultToleranceModel.NONE,
+                List.of(), List.of());
     }
 
     public PipelineConfig {
         requireNonNull(sync, "sync is null");
+        requireNonNull(faultTolerance, "faultTolerance is null");
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
         requireNonNull(name, "name is null");
         requireNonNull(storagePath, "storagePath is null");
         requireNonNull(programCode, "programCode is null");

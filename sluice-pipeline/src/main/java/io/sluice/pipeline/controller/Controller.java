@@ -164,8 +164,10 @@ public final class Controller {
 
     record CommitTransaction(CompletableFuture<Long> reply) implements Command {}
 
-    /** {@code endpoint} is null for input pushed without one. */
-    private record PendingInput(String table, List<Change> changes, InputEndpoint endpoint) {}
+    /** {@code endpoint} is null for input pushed without one; {@code range} is null but for connector input. */
+    private record PendingInput(String table, List<Change> changes, InputEndpoint endpoint, StepRange range) {}
+
+    private volatile StepHook stepHook;
 
     public Controller(Circuit circuit, Optional<StorageDirectory> storage, String programFingerprint,
             Optional<Duration> checkpointInterval, Counters counters) {
@@ -353,21 +355,38 @@ public final class Controller {
      * change queued before them were processed and their outputs handed to the subscribers.
      */
     public long push(String table, List<Change> changes, long bytes) {
-        return push(table, changes, bytes, null);
+        return push(table, changes, bytes, null, null);
     }
 
     /** {@link #push(String, List, long)} for a named endpoint, whose counters and position it updates. */
     public long push(InputEndpoint endpoint, List<Change> changes, long bytes) {
-        return push(endpoint.stream(), changes, bytes, endpoint);
+        return push(endpoint.stream(), changes, bytes, endpoint, null);
     }
 
-    private long push(String table, List<Change> changes, long bytes, InputEndpoint endpoint) {
+    /**
+     * {@link #push(InputEndpoint, List, long)} for a connector: {@code range} says where the records
+     * sit in its source. Once a step takes them, the endpoint's resume position becomes
+     * {@code range.to()}, and a checkpoint records it. A connector pushes from one thread, in order.
+     */
+    public long push(InputEndpoint endpoint, List<Change> changes, long bytes, StepRange range) {
+        return push(endpoint.stream(), changes, bytes, endpoint, requireNonNull(range, "range is null"));
+    }
+
+    /** Installs the hook called before each step's outputs are released (the input journal); before {@link #start}. */
+    public void setStepHook(StepHook hook) {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("the step hook is set before start()");
+        }
+        this.stepHook = requireNonNull(hook, "hook is null");
+    }
+
+    private long push(String table, List<Change> changes, long bytes, InputEndpoint endpoint, StepRange range) {
         counters.totalInputBytes.addAndGet(bytes);
         long position;
         // Queue order and position order must agree, so a position covers exactly a queue prefix.
         synchronized (input) {
-            if (!changes.isEmpty()) {
-                input.add(new PendingInput(table, changes, endpoint));
+            if (!changes.isEmpty() || range != null) {
+                input.add(new PendingInput(table, changes, endpoint, range));
                 bufferedRecords.addAndGet(changes.size());
             }
             position = counters.totalInputRecords.addAndGet(changes.size());
@@ -567,6 +586,14 @@ public final class Controller {
         Map<String, Batch> outputs = circuit.step();
         bufferedRecords.addAndGet(-records);
         long step = circuit.steps();
+        List<StepInput> connectorInput = connectorInput(taken);
+        if (stepHook != null && !connectorInput.isEmpty()) {
+            try {
+                stepHook.beforeRelease(step, connectorInput);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot journal step " + step, e);
+            }
+        }
         for (Map.Entry<String, Batch> out : outputs.entrySet()) {
             if (out.getValue().isEmpty()) {
                 continue;
@@ -583,10 +610,41 @@ public final class Controller {
         for (PendingInput p : taken) {
             p.endpoint().processed(p.changes().size());
         }
+        for (StepInput in : connectorInput) {
+            in.endpoint().stepped(in.range().to());
+        }
         for (OutputEndpoint o : endpoints.outputs()) {
             o.stepHandedOver(step, processed);
         }
         stepNanos.addAndGet(System.nanoTime() - started);
+    }
+
+    /** Groups a step's connector pushes by endpoint, in order, with the range they span. */
+    private static List<StepInput> connectorInput(List<PendingInput> taken) {
+        Map<InputEndpoint, List<PendingInput>> byEndpoint = new java.util.LinkedHashMap<>();
+        for (PendingInput p : taken) {
+            if (p.range() != null) {
+                byEndpoint.computeIfAbsent(p.endpoint(), e -> new ArrayList<>()).add(p);
+            }
+        }
+        List<StepInput> result = new ArrayList<>();
+        for (Map.Entry<InputEndpoint, List<PendingInput>> e : byEndpoint.entrySet()) {
+            List<PendingInput> pushes = e.getValue();
+            List<Change> changes = new ArrayList<>();
+            pushes.forEach(p -> changes.addAll(p.changes()));
+            result.add(new StepInput(e.getKey(), changes,
+                    new StepRange(pushes.get(0).range().from(), pushes.get(pushes.size() - 1).range().to())));
+        }
+        return result;
+    }
+
+    /** The resume position of every connector endpoint, as the state just captured holds them. */
+    private Map<String, com.fasterxml.jackson.databind.JsonNode> inputPositions() {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> positions = new java.util.TreeMap<>();
+        for (InputEndpoint e : endpoints.inputs()) {
+            e.resumePosition().ifPresent(p -> positions.put(e.name(), p));
+        }
+        return positions;
     }
 
     private void startCheckpoint(List<CompletableFuture<CheckpointRecord>> replies, boolean thenTerminate) {
@@ -596,13 +654,19 @@ public final class Controller {
         long captureStart = System.nanoTime();
         CircuitState captured = circuit.capture();
         CheckpointRecord.Counters counterSnapshot = counters.snapshotAtCapture();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> positions = inputPositions();
         Duration captureTime = Duration.ofNanos(System.nanoTime() - captureStart);
         writing = true;
         checkpointInProgress = Optional.of(java.time.Instant.now().toString());
         checkpointWriter.execute(() -> {
             long writeStart = System.nanoTime();
             try {
-                CheckpointRecord record = storage.orElseThrow().writeCheckpoint(captured, counterSnapshot, programFingerprint);
+                CheckpointRecord record = storage.orElseThrow().writeCheckpoint(captured, counterSnapshot, programFingerprint,
+                        positions);
+                StepHook hook = stepHook;
+                if (hook != null) {
+                    hook.checkpointCommitted(record.step());
+                }
                 Duration writeTime = Duration.ofNanos(System.nanoTime() - writeStart);
                 lastCheckpoint = new CheckpointStats(record.uuid(), record.step(), captureTime, writeTime,
                         record.writtenBytes(), record.sizeBytes(), java.time.Instant.now().toString());

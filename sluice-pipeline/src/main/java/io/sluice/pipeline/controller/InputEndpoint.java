@@ -30,6 +30,10 @@ public final class InputEndpoint {
     private volatile boolean paused;
     private volatile boolean endOfInput;
     private volatile String fatalError;
+    /** The source position after the last record a completed step took (connector endpoints only). */
+    private volatile com.fasterxml.jackson.databind.JsonNode resumePosition;
+    /** Why this endpoint cannot resume after a restart, when it cannot. */
+    private volatile String notResumable;
 
     InputEndpoint(long id, String name, String stream, boolean paused) {
         this.id = id;
@@ -120,6 +124,33 @@ public final class InputEndpoint {
 
     public Optional<String> fatalError() {
         return Optional.ofNullable(fatalError);
+    }
+
+    /**
+     * The position to resume after, as the last completed step left it: what a checkpoint records
+     * for this endpoint. Empty for endpoints that have no source position (HTTP ingress).
+     */
+    public Optional<com.fasterxml.jackson.databind.JsonNode> resumePosition() {
+        return Optional.ofNullable(resumePosition);
+    }
+
+    /** Set by a connector when it starts: the position it resumes after (its start, or a checkpoint's). */
+    public void initResumePosition(com.fasterxml.jackson.databind.JsonNode position) {
+        resumePosition = requireNonNull(position, "position is null");
+    }
+
+    /** Called on the circuit thread once a step took this endpoint's records up to {@code position}. */
+    void stepped(com.fasterxml.jackson.databind.JsonNode position) {
+        resumePosition = position;
+    }
+
+    /** Marks the endpoint as one that cannot resume from a checkpoint; {@code /suspendable} says why. */
+    public void markNotResumable(String reason) {
+        notResumable = requireNonNull(reason, "reason is null");
+    }
+
+    public Optional<String> notResumable() {
+        return Optional.ofNullable(notResumable);
     }
 
     /** Called by the controller as records are queued, under its input lock. */

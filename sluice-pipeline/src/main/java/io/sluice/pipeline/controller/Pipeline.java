@@ -6,7 +6,10 @@ import io.sluice.engine.circuit.Circuit;
 import io.sluice.pipeline.api.DesiredStatus;
 import io.sluice.pipeline.api.ErrorCode;
 import io.sluice.pipeline.api.SluiceException;
+import io.sluice.pipeline.config.EndpointConfig;
 import io.sluice.pipeline.config.PipelineConfig;
+import io.sluice.pipeline.connector.Connectors;
+import io.sluice.pipeline.storage.CheckpointRecord;
 import io.sluice.pipeline.storage.StorageDirectory;
 import io.sluice.sql.CompiledProgram;
 import java.io.IOException;
@@ -181,12 +184,15 @@ public final class Pipeline {
                     io.sluice.pipeline.sync.SyncStartup.prepare(this, st.get(), sync);
                 }
             }
+            Connectors connectors = Connectors.create(config, program);
             Circuit circuit = program.newCircuit();
             Controller.Counters counters = new Controller.Counters();
+            Optional<CheckpointRecord> restoredRecord = Optional.empty();
             if (st.isPresent()) {
                 Optional<StorageDirectory.Restored> restored = st.get().readLatest();
                 if (restored.isPresent()) {
                     var r = restored.get();
+                    restoredRecord = Optional.of(r.record());
                     if (!r.record().programFingerprint().equals(programFingerprint)) {
                         throw new SluiceException(ErrorCode.INITIALIZATION_ERROR, "the SQL program differs from the one"
                                 + " checkpoint " + r.record().uuid() + " was taken with; changing the program of a pipeline"
@@ -203,6 +209,8 @@ public final class Pipeline {
             awaitActivation();
             Controller c = new Controller(circuit, st, programFingerprint,
                     config.checkpointIntervalSecs().map(Duration::ofSeconds), counters);
+            connectors.open(c, st, restoredRecord);
+            c.terminated().whenComplete((v, e) -> connectors.close());
             c.stepOnce();
             synchronized (lock) {
                 if (phase == Phase.INITIALIZATION_ERROR || phase == Phase.FAILED) {
@@ -215,6 +223,7 @@ public final class Pipeline {
                 if (desired == DesiredStatus.Running) {
                     c.resume();
                 }
+                connectors.start();
             }
             c.terminated().whenComplete((v, e) -> onControllerTerminated(c));
             LOG.info("pipeline initialized; desired status {}", view().desired());
@@ -240,7 +249,12 @@ public final class Pipeline {
         c.put("name", config.name());
         c.put("workers", config.workers());
         c.put("storage_config", Map.of("path", config.storagePath().map(Object::toString).orElse("")));
-        config.checkpointIntervalSecs().ifPresent(i -> c.put("fault_tolerance", Map.of("checkpoint_interval_secs", i)));
+        Map<String, Object> ft = new java.util.LinkedHashMap<>();
+        ft.put("model", config.faultTolerance().configName());
+        config.checkpointIntervalSecs().ifPresent(i -> ft.put("checkpoint_interval_secs", i));
+        c.put("fault_tolerance", ft);
+        c.put("inputs", config.inputs().stream().map(EndpointConfig::name).toList());
+        c.put("outputs", config.outputs().stream().map(EndpointConfig::name).toList());
         c.put("program_code", config.programCode());
         return c;
     }

@@ -6,6 +6,7 @@ import io.sluice.pipeline.api.RuntimeStatus;
 import io.sluice.pipeline.api.SluiceException;
 import io.sluice.pipeline.controller.Controller;
 import io.sluice.pipeline.controller.ControllerState;
+import io.sluice.pipeline.controller.InputEndpoint;
 import io.sluice.pipeline.controller.Pipeline;
 import io.sluice.pipeline.storage.CheckpointRecord;
 import io.sluice.pipeline.storage.StorageDirectory;
@@ -133,8 +134,14 @@ final class ControlEndpoints {
 
     /** {@code GET /suspendable}: whether a suspend can succeed, and if not, the permanent reasons. */
     void suspendable(Exchange ex) throws IOException {
-        pipeline.controller();
-        List<String> reasons = pipeline.storage().isPresent() ? List.of() : List.of("StorageRequired");
+        Controller c = pipeline.controller();
+        List<String> reasons = new java.util.ArrayList<>();
+        if (pipeline.storage().isEmpty()) {
+            reasons.add("StorageRequired");
+        }
+        for (InputEndpoint i : c.endpoints().inputs()) {
+            i.notResumable().ifPresent(why -> reasons.add("UnsupportedInputEndpoint: " + why));
+        }
         ex.sendJson(200, Map.of("suspendable", reasons.isEmpty(), "reasons", reasons));
     }
 

@@ -10,11 +10,11 @@ import java.time.LocalDateTime;
  * NULL is an empty field, DECIMAL is plain, TIMESTAMP is {@code YYYY-MM-DD HH:MM:SS[.f]}, and a field
  * with a comma, quote or line break is double-quoted.
  */
-final class CsvRowWriter {
+public final class CsvRowWriter {
     private CsvRowWriter() {}
 
     /** Appends the row's fields, comma-separated, without a line end. */
-    static void append(StringBuilder s, Row row) {
+    public static void append(StringBuilder s, Row row) {
         for (int c = 0; c < row.arity(); c++) {
             if (c > 0) {
                 s.append(',');

@@ -18,6 +18,8 @@ import java.util.List;
  * @param sizeBytes bytes of the checkpoint's own files plus the batch files it references
  * @param writtenBytes bytes this checkpoint actually wrote (new batch files and its own files)
  * @param config the pipeline configuration in use when it was taken (empty in records from before it was kept)
+ * @param inputPositions each connector input's position to resume after, by endpoint name (Feldera's
+ *     {@code input_metadata}); empty in records from before it was kept
  */
 public record CheckpointRecord(
         @JsonProperty("uuid") String uuid,
@@ -28,8 +30,17 @@ public record CheckpointRecord(
         @JsonProperty("batches") List<String> batches,
         @JsonProperty("size_bytes") long sizeBytes,
         @JsonProperty("written_bytes") long writtenBytes,
-        @JsonProperty("config") java.util.Map<String, Object> config) {
+        @JsonProperty("config") java.util.Map<String, Object> config,
+        @JsonProperty("input_positions") java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> inputPositions) {
+    /** A record without input positions. */
+    public CheckpointRecord(String uuid, long step, long createdAtMillis, String programFingerprint, Counters counters,
+            List<String> batches, long sizeBytes, long writtenBytes, java.util.Map<String, Object> config) {
+        this(uuid, step, createdAtMillis, programFingerprint, counters, batches, sizeBytes, writtenBytes, config,
+                java.util.Map.of());
+    }
+
     public CheckpointRecord {
+        inputPositions = inputPositions == null ? java.util.Map.of() : java.util.Map.copyOf(inputPositions);
         requireNonNull(uuid, "uuid is null");
         config = config == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
         requireNonNull(programFingerprint, "programFingerprint is null");

@@ -237,6 +237,12 @@ public final class StorageDirectory implements AutoCloseable {
      */
     public synchronized CheckpointRecord writeCheckpoint(CircuitState state, CheckpointRecord.Counters counters, String programFingerprint)
             throws IOException {
+        return writeCheckpoint(state, counters, programFingerprint, Map.of());
+    }
+
+    /** {@link #writeCheckpoint(CircuitState, CheckpointRecord.Counters, String)} with each input's resume position. */
+    public CheckpointRecord writeCheckpoint(CircuitState state, CheckpointRecord.Counters counters, String programFingerprint,
+            Map<String, com.fasterxml.jackson.databind.JsonNode> inputPositions) throws IOException {
         String uuid = TimeOrderedUuid.next().toString();
         Path dir = checkpoints.resolve(uuid);
         List<CheckpointRecord> previous = catalog;
@@ -251,12 +257,12 @@ public final class StorageDirectory implements AutoCloseable {
             AtomicFiles.write(dir.resolve(MANIFEST), manifest);
             long ownBytes = manifest.length;
             CheckpointRecord draft = new CheckpointRecord(uuid, state.steps(), System.currentTimeMillis(),
-                    programFingerprint, counters, store.referenced(), 0, 0, configInUse);
+                    programFingerprint, counters, store.referenced(), 0, 0, configInUse, inputPositions);
             byte[] stateJson = JSON.writeValueAsBytes(draft);
             ownBytes += stateJson.length;
             record = new CheckpointRecord(uuid, draft.step(), draft.createdAtMillis(),
                     programFingerprint, counters, draft.batches(), store.referencedBytes() + ownBytes,
-                    store.writtenBytes() + ownBytes, configInUse);
+                    store.writtenBytes() + ownBytes, configInUse, inputPositions);
             AtomicFiles.write(dir.resolve(ROOT_STATE), JSON.writeValueAsBytes(record));
             List<CheckpointRecord> next = new ArrayList<>(catalog);
             next.add(record);

@@ -69,7 +69,52 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("{not json", true, Optional.empty()))
                 .hasMessageStartingWith("config is not valid JSON");
         assertThatThrownBy(() -> ConfigLoader.parse("program_code: a\ninputs: {t.kafka: {}}\n", false, Optional.empty()))
-                .hasMessageContaining("inputs.t.kafka");
+                .hasMessageContaining("inputs.t.kafka.transport");
+        assertThatThrownBy(() -> ConfigLoader.parse("program_code: a\ninputs: {t.f: {transport: {name: file_input}, bogus: 1}}\n",
+                false, Optional.empty())).hasMessageContaining("inputs.t.f.bogus' is unknown");
+        assertThatThrownBy(() -> ConfigLoader.parse("program_code: a\nfault_tolerance: {model: twice}\n", false, Optional.empty()))
+                .hasMessageContaining("fault_tolerance.model");
+        assertThatThrownBy(() -> ConfigLoader.parse("program_code: a\ninputs:\n  a.x: {transport: {name: datagen}, labels: [l1], start_after: [l2]}\n"
+                + "  b.y: {transport: {name: datagen}, labels: [l2], start_after: [l1]}\n", false, Optional.empty()))
+                .hasMessageContaining("waits for itself");
+    }
+
+    @Test
+    void connectorsAndFaultTolerance_areParsedInFelderasShape() throws Exception {
+        PipelineConfig c = ConfigLoader.parse("""
+                program_code: a
+                fault_tolerance: {model: at_least_once}
+                inputs:
+                  t.file:
+                    stream: t
+                    transport: {name: file_input, config: {path: /tmp/in.csv, follow: true}}
+                    format: {name: csv}
+                    max_queued_records: 10
+                    paused: true
+                    labels: backfill
+                outputs:
+                  v.kafka:
+                    transport: {name: kafka_output, config: {bootstrap.servers: "h:9092", topic: out}}
+                    format: {name: json}
+                """, false, Optional.empty());
+        assertThat(c.faultTolerance()).isEqualTo(FaultToleranceModel.AT_LEAST_ONCE);
+        assertThat(c.checkpointIntervalSecs()).contains(60);
+        EndpointConfig in = c.inputs().get(0);
+        assertThat(in.name()).isEqualTo("t.file");
+        assertThat(in.transport()).isEqualTo("file_input");
+        assertThat(in.transportText("path")).contains("/tmp/in.csv");
+        assertThat(in.format()).contains("csv");
+        assertThat(in.maxQueuedRecords()).isEqualTo(10);
+        assertThat(in.paused()).isTrue();
+        assertThat(in.labels()).containsExactly("backfill");
+        EndpointConfig out = c.outputs().get(0);
+        assertThat(out.stream()).isEqualTo("v");
+        assertThat(out.transportText("topic")).contains("out");
+        assertThat(out.maxQueuedRecords()).isEqualTo(EndpointConfig.DEFAULT_MAX_QUEUED_RECORDS);
+        assertThat(ConfigLoader.parse("program_code: a\nfault_tolerance: {}\n", false, Optional.empty()).faultTolerance())
+                .isEqualTo(FaultToleranceModel.EXACTLY_ONCE);
+        assertThat(ConfigLoader.parse("program_code: a\n", false, Optional.empty()).faultTolerance())
+                .isEqualTo(FaultToleranceModel.NONE);
     }
 
     @Test

@@ -49,39 +49,45 @@ final class PipelineProcess implements AutoCloseable {
      *     for no {@code fault_tolerance} section (no periodic checkpoints)
      */
     record Options(Path workDir, Path sqlFile, Path storage, boolean cleanShutdown, String initial, String deploymentId,
-            boolean ignoreSigint, List<String> extraArgs, Map<String, String> env, Integer checkpointIntervalSecs) {
+            boolean ignoreSigint, List<String> extraArgs, Map<String, String> env, Integer checkpointIntervalSecs,
+            String configExtra) {
         Options withDeploymentId(String id) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, id, ignoreSigint, extraArgs, env, checkpointIntervalSecs, configExtra);
         }
 
         Options withInitial(String value) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, value, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs, configExtra);
         }
 
         Options withCleanShutdown(boolean on) {
-            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, on, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs, configExtra);
         }
 
         Options withSigintIgnored() {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs, env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, true, extraArgs, env, checkpointIntervalSecs, configExtra);
         }
 
         Options withStorage(Path path) {
-            return new Options(workDir, sqlFile, path, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, path, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs, configExtra);
         }
 
         Options withCheckpointIntervalSecs(int secs) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, secs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, secs, configExtra);
+        }
+
+        /** YAML appended to the generated config (e.g. a {@code fault_tolerance} section when no interval is set). */
+        Options withConfig(String yaml) {
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, env, checkpointIntervalSecs, yaml);
         }
 
         /** More command-line arguments for the pipeline process. */
         Options withArgs(String... args) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args), env, checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, List.of(args), env, checkpointIntervalSecs, configExtra);
         }
 
         /** More environment variables for the pipeline process. */
         Options withEnv(Map<String, String> more) {
-            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, Map.copyOf(more), checkpointIntervalSecs);
+            return new Options(workDir, sqlFile, storage, cleanShutdown, initial, deploymentId, ignoreSigint, extraArgs, Map.copyOf(more), checkpointIntervalSecs, configExtra);
         }
     }
 
@@ -90,7 +96,7 @@ final class PipelineProcess implements AutoCloseable {
         Path sqlFile = workDir.resolve("program.sql");
         Files.writeString(sqlFile, sql);
         return new Options(workDir, sqlFile, workDir.resolve("storage"), cleanShutdown, "running",
-                java.util.UUID.randomUUID().toString(), false, List.of(), Map.of(), null);
+                java.util.UUID.randomUUID().toString(), false, List.of(), Map.of(), null, null);
     }
 
     static PipelineProcess start(Options o) throws IOException, InterruptedException {
@@ -102,8 +108,9 @@ final class PipelineProcess implements AutoCloseable {
         Path config = o.workDir().resolve("config.yaml");
         String faultTolerance = o.checkpointIntervalSecs() == null ? ""
                 : "fault_tolerance: {model: at_least_once, checkpoint_interval_secs: " + o.checkpointIntervalSecs() + "}\n";
-        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\n" + storageYaml
-                + faultTolerance);
+        Files.writeString(config, "name: it\nworkers: 1\nstorage_config:\n  path: " + o.storage() + "\n"
+                + (storageYaml.isEmpty() ? "storage: {}\n" : storageYaml) + faultTolerance
+                + (o.configExtra() == null ? "" : o.configExtra()));
         Path portFile = o.workDir().resolve("port");
         Files.deleteIfExists(portFile);
         Path log = o.workDir().resolve("process-" + System.nanoTime() + ".log");

@@ -36,11 +36,13 @@ public final class DdlPreprocessor {
      *
      * @param text the program with the extensions replaced by spaces
      * @param tables the extensions of each CREATE TABLE
+     * @param views the {@code WITH} properties of each CREATE [MATERIALIZED] VIEW, in order (empty when none)
      */
-    public record Result(String text, List<TableExtras> tables) {
+    public record Result(String text, List<TableExtras> tables, List<Map<String, String>> views) {
         public Result {
             requireNonNull(text, "text is null");
             tables = List.copyOf(tables);
+            views = List.copyOf(views);
         }
     }
 
@@ -49,12 +51,54 @@ public final class DdlPreprocessor {
         List<Token> tokens = Lexer.tokenize(program);
         char[] out = program.toCharArray();
         List<TableExtras> tables = new ArrayList<>();
+        List<Map<String, String>> views = new ArrayList<>();
         for (int i = 0; i + 1 < tokens.size(); i++) {
             if (tokens.get(i).isWord("CREATE") && isCreateTable(tokens, i)) {
                 i = processTable(program, tokens, i, out, tables);
+            } else if (tokens.get(i).isWord("CREATE") && isCreateView(tokens, i)) {
+                i = processView(program, tokens, i, out, views);
             }
         }
-        return new Result(new String(out), tables);
+        return new Result(new String(out), tables, views);
+    }
+
+    /** True for {@code CREATE [OR REPLACE] [MATERIALIZED] VIEW}. */
+    private static boolean isCreateView(List<Token> tokens, int create) {
+        int j = create + 1;
+        if (tokens.get(j).isWord("OR") && j + 2 < tokens.size() && tokens.get(j + 1).isWord("REPLACE")) {
+            j += 2;
+        }
+        if (j < tokens.size() && tokens.get(j).isWord("MATERIALIZED")) {
+            j++;
+        }
+        return j < tokens.size() && tokens.get(j).isWord("VIEW");
+    }
+
+    /**
+     * Handles the head of one CREATE VIEW: a {@code WITH ('k' = 'v', ...)} between the view's name
+     * (and column list) and {@code AS} is blanked and remembered. Returns the index of the last token read.
+     */
+    private static int processView(String program, List<Token> tokens, int create, char[] out,
+            List<Map<String, String>> views) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        int depth = 0;
+        int j = create + 1;
+        for (; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            if (t.isSymbol('(')) {
+                depth++;
+            } else if (t.isSymbol(')')) {
+                depth--;
+            } else if (depth == 0 && (t.isWord("AS") || t.isSymbol(';'))) {
+                break;
+            } else if (depth == 0 && t.isWord("WITH") && j + 1 < tokens.size() && tokens.get(j + 1).isSymbol('(')) {
+                int last = readProperties(program, tokens, j + 1, properties);
+                blank(out, t.start(), tokens.get(last).end());
+                j = last;
+            }
+        }
+        views.add(properties);
+        return j;
     }
 
     /** True for {@code CREATE [OR REPLACE] TABLE}. */

@@ -39,4 +39,17 @@ class DdlPreprocessorTest {
         assertThat(r.tables().get(0).primaryKeyColumns()).containsExactly("Id");
         assertThat(r.text()).isEqualTo("create table T (\"Id\" int            , b int)");
     }
+
+    @Test
+    void viewWith_isBlankedAndKeptPerView() {
+        String program = "CREATE TABLE t (a INT);\n"
+                + "CREATE VIEW v WITH ('connectors' = '[{\"x\": 1}]') AS SELECT a FROM t;\n"
+                + "CREATE MATERIALIZED VIEW w (b) AS WITH c AS (SELECT a FROM t) SELECT a FROM c;";
+        DdlPreprocessor.Result r = DdlPreprocessor.process(program);
+        assertThat(r.text()).hasSameSizeAs(program);
+        String with = "WITH ('connectors' = '[{\"x\": 1}]')";
+        assertThat(r.text()).contains("CREATE VIEW v " + " ".repeat(with.length()) + " AS SELECT a FROM t;");
+        assertThat(r.text()).contains("AS WITH c AS (SELECT a FROM t)");
+        assertThat(r.views()).containsExactly(Map.of("connectors", "[{\"x\": 1}]"), Map.of());
+    }
 }
