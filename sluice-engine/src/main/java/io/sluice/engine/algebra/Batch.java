@@ -1,7 +1,6 @@
 package io.sluice.engine.algebra;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -124,6 +123,12 @@ public final class Batch {
         if (isEmpty()) {
             return other;
         }
+        if (compareEntries(keys[keys.length - 1], vals[vals.length - 1], other.keys[0], other.vals[0]) < 0) {
+            return concat(this, other);
+        }
+        if (compareEntries(other.keys[other.keys.length - 1], other.vals[other.vals.length - 1], keys[0], vals[0]) < 0) {
+            return concat(other, this);
+        }
         int n = keys.length + other.keys.length;
         Row[] k = new Row[n];
         Row[] v = new Row[n];
@@ -160,6 +165,96 @@ public final class Batch {
             }
         }
         return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+    }
+
+    /** {@code first} then {@code second}, when every entry of {@code first} sorts before every entry of {@code second}. */
+    private static Batch concat(Batch first, Batch second) {
+        int n = first.keys.length + second.keys.length;
+        Row[] k = Arrays.copyOf(first.keys, n);
+        Row[] v = Arrays.copyOf(first.vals, n);
+        long[] w = Arrays.copyOf(first.weights, n);
+        System.arraycopy(second.keys, 0, k, first.keys.length, second.keys.length);
+        System.arraycopy(second.vals, 0, v, first.vals.length, second.vals.length);
+        System.arraycopy(second.weights, 0, w, first.weights.length, second.weights.length);
+        return new Batch(k, v, w);
+    }
+
+    /** An order on positions {@code 0..n-1} of some arrays, for {@link #sortedPositions}. */
+    @FunctionalInterface
+    public interface PositionOrder {
+        int compare(int i, int j);
+    }
+
+    private static final int MIN_RUN = 32;
+
+    /**
+     * Positions {@code 0..n-1} stably sorted by {@code order}, without boxing: ascending runs
+     * already in the input are kept (short ones are extended to 32 by insertion sort), then merged
+     * pairwise. Input made of a few sorted runs costs little more than one comparison per position.
+     */
+    public static int[] sortedPositions(int n, PositionOrder order) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        int[] runStarts = new int[16];
+        int runs = 0;
+        for (int start = 0; start < n; ) {
+            int end = start + 1;
+            while (end < n && order.compare(a[end - 1], a[end]) <= 0) {
+                end++;
+            }
+            int forced = Math.min(start + MIN_RUN, n);
+            for (; end < forced; end++) {
+                int x = a[end];
+                int j = end - 1;
+                while (j >= start && order.compare(a[j], x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+            if (runs == runStarts.length) {
+                runStarts = Arrays.copyOf(runStarts, runs * 2);
+            }
+            runStarts[runs++] = start;
+            start = end;
+        }
+        if (runs == 1) {
+            return a;
+        }
+        int[] tmp = new int[n];
+        while (runs > 1) {
+            int merged = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int lo = runStarts[r];
+                if (r + 1 < runs) {
+                    int mid = runStarts[r + 1];
+                    int hi = r + 2 < runs ? runStarts[r + 2] : n;
+                    if (order.compare(a[hi - 1], a[lo]) < 0) {
+                        // The whole right run sorts strictly before the left one: swap the blocks.
+                        System.arraycopy(a, lo, tmp, lo, mid - lo);
+                        System.arraycopy(a, mid, a, lo, hi - mid);
+                        System.arraycopy(tmp, lo, a, lo + hi - mid, mid - lo);
+                    } else if (order.compare(a[mid - 1], a[mid]) > 0) {
+                        System.arraycopy(a, lo, tmp, lo, mid - lo);
+                        int i = lo;
+                        int j = mid;
+                        int out = lo;
+                        while (i < mid && j < hi) {
+                            // Ties take the earlier run first: the sort is stable.
+                            a[out++] = order.compare(tmp[i], a[j]) <= 0 ? tmp[i++] : a[j++];
+                        }
+                        while (i < mid) {
+                            a[out++] = tmp[i++];
+                        }
+                    }
+                }
+                runStarts[merged++] = lo;
+            }
+            runs = merged;
+        }
+        return a;
     }
 
     public Cursor cursor() {
@@ -246,21 +341,45 @@ public final class Batch {
             return size;
         }
 
+        /**
+         * Sorts by (key, value) and consolidates. Input already in order (common: keys appended in
+         * order) costs one comparison per entry; otherwise an index array is merge-sorted, with
+         * ordered neighbouring runs left as they are.
+         */
         public Batch build() {
-            if (size == 0) {
+            int n = size;
+            size = 0;
+            if (n == 0) {
                 return EMPTY;
             }
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
+            boolean ordered = true;
+            boolean distinct = true;
+            for (int i = 1; i < n && ordered; i++) {
+                int c = compareEntries(keys[i - 1], vals[i - 1], keys[i], vals[i]);
+                ordered = c <= 0;
+                distinct &= c != 0;
             }
-            Arrays.sort(order, Comparator.comparing((Integer i) -> keys[i]).thenComparing(i -> vals[i]));
-            Row[] k = new Row[size];
-            Row[] v = new Row[size];
-            long[] w = new long[size];
+            if (ordered && distinct) {
+                Batch b;
+                if (n == keys.length) {
+                    // Exactly full: hand the arrays over and start afresh.
+                    b = new Batch(keys, vals, weights);
+                    keys = new Row[4];
+                    vals = new Row[4];
+                    weights = new long[4];
+                } else {
+                    b = new Batch(Arrays.copyOf(keys, n), Arrays.copyOf(vals, n), Arrays.copyOf(weights, n));
+                    clear(n);
+                }
+                return b;
+            }
+            int[] order = ordered ? null : sortedPositions(n, this::compare);
+            Row[] k = new Row[n];
+            Row[] v = new Row[n];
+            long[] w = new long[n];
             int out = 0;
-            for (int idx = 0; idx < size; idx++) {
-                int i = order[idx];
+            for (int idx = 0; idx < n; idx++) {
+                int i = order == null ? idx : order[idx];
                 if (out > 0 && compareEntries(k[out - 1], v[out - 1], keys[i], vals[i]) == 0) {
                     w[out - 1] = Math.addExact(w[out - 1], weights[i]);
                     if (w[out - 1] == 0) {
@@ -272,8 +391,18 @@ public final class Batch {
                     w[out++] = weights[i];
                 }
             }
-            size = 0;
+            clear(n);
             return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+        }
+
+        /** Drops the builder's references to the rows it handed over, so a kept builder holds no garbage. */
+        private void clear(int n) {
+            Arrays.fill(keys, 0, n, null);
+            Arrays.fill(vals, 0, n, null);
+        }
+
+        private int compare(int i, int j) {
+            return compareEntries(keys[i], vals[i], keys[j], vals[j]);
         }
     }
 
