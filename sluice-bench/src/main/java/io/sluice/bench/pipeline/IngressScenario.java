@@ -3,6 +3,7 @@ package io.sluice.bench.pipeline;
 import io.sluice.bench.BenchArguments;
 import io.sluice.bench.ResultLine;
 import io.sluice.bench.Scenario;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <pre>CREATE TABLE t (k BIGINT NOT NULL PRIMARY KEY, a BIGINT, s VARCHAR, d DOUBLE)</pre>
  * and, per format, first generates every request body (keys {@code 0..rows-1} in order, cut into
  * requests of {@code --request-rows}), then posts them from {@code --clients} threads, each taking
- * the next body until none is left, and keeps the completion token of every answer. The clock runs
+ * the next body until none is left, over a keep-alive socket of its own ({@link SocketHttpClient};
+ * {@code --client jdk} uses the JDK's HttpClient), and keeps the completion token of every answer. The clock runs
  * from the first request to the moment every token reports {@code complete}: every row is then in
  * the table's state. Before that, {@code --warmup-rows} rows with other keys go the same way
  * unmeasured, so the JIT has compiled the path.
@@ -49,19 +52,19 @@ public final class IngressScenario implements Scenario {
     public String description() {
         return "rows/s through POST /ingress of sluice.jar into a primary-key table [--format csv,json]"
                 + " [--rows 2000000] [--warmup-rows 1000000] [--request-rows 10000] [--clients 4]"
-                + " [--update-format insert_delete|raw] [--lines multiple|single]"
+                + " [--update-format insert_delete|raw] [--lines multiple|single] [--client socket|jdk]"
                 + " [--jar sluice-pipeline/target/sluice.jar] [--jvm-options \"-Xmx4g\"] [--timeout-secs 600]";
     }
 
     @Override
     public Set<String> options() {
-        return Set.of("format", "rows", "warmup-rows", "request-rows", "clients", "update-format", "lines", "jar",
+        return Set.of("format", "rows", "warmup-rows", "request-rows", "clients", "update-format", "lines", "client", "jar",
                 "jvm-options", "timeout-secs");
     }
 
     /** What one run posts. */
     private record Settings(int rows, int warmupRows, int requestRows, int clients, String updateFormat, String lines,
-            Duration timeout) {
+            boolean jdkClient, Duration timeout) {
     }
 
     @Override
@@ -72,6 +75,7 @@ public final class IngressScenario implements Scenario {
                 args.positiveInt("request-rows", 10_000), args.positiveInt("clients", 4),
                 args.choices("update-format", "insert_delete", Set.of("insert_delete", "raw")).get(0),
                 args.choices("lines", "multiple", Set.of("multiple", "single")).get(0),
+                args.choices("client", "socket", Set.of("socket", "jdk")).get(0).equals("jdk"),
                 Duration.ofSeconds(args.positiveInt("timeout-secs", 600)));
         Path jar = SigtermExitScenario.locateJar(args.string("jar", "sluice-pipeline/target/sluice.jar"));
         String jvm = args.string("jvm-options", "").strip();
@@ -93,6 +97,9 @@ public final class IngressScenario implements Scenario {
             labels.put("update_format", settings.updateFormat());
             labels.put("lines", settings.lines());
         }
+        if (settings.jdkClient()) {
+            labels.put("client", "jdk");
+        }
         labels.put("rows", Integer.toString(settings.rows()));
         labels.put("clients", Integer.toString(settings.clients()));
         labels.put("request_rows", Integer.toString(settings.requestRows()));
@@ -109,16 +116,25 @@ public final class IngressScenario implements Scenario {
                 awaitRunning(client, Duration.ofMinutes(2));
                 if (!warmup.isEmpty()) {
                     LOG.info("warm-up: {} rows", settings.warmupRows());
-                    post(client, query, warmup, settings);
+                    post(client, process.port(), query, warmup, settings);
                 }
                 LOG.atInfo().addKeyValue("format", format).addKeyValue("rows", settings.rows())
                         .addKeyValue("bytes", bodyBytes).addKeyValue("pid", process.pid()).log("measuring");
-                Timing t = post(client, query, measured, settings);
+                Optional<Duration> serverCpuBefore = process.cpuTime();
+                long clientCpuBefore = clientCpuNanos();
+                Timing t = post(client, process.port(), query, measured, settings);
+                long clientCpu = clientCpuNanos() - clientCpuBefore;
+                Optional<Duration> serverCpu = process.cpuTime().flatMap(after -> serverCpuBefore.map(after::minus));
                 List<ResultLine> out = new ArrayList<>();
                 out.add(new ResultLine("ingress_rows_per_sec", labels, Math.round(settings.rows() * 1e9 / t.completeNanos()), "rows/s"));
                 out.add(new ResultLine("ingress_acked_rows_per_sec", labels, Math.round(settings.rows() * 1e9 / t.ackedNanos()), "rows/s"));
                 out.add(new ResultLine("ingress_mb_per_sec", labels, bodyBytes * 1e3 / t.completeNanos(), "MB/s"));
                 out.add(new ResultLine("ingress_ms", labels, t.completeNanos() / 1e6, "ms"));
+                serverCpu.ifPresent(cpu -> out.add(new ResultLine("pipeline_cpu_ns_per_row", labels,
+                        Math.round((double) cpu.toNanos() / settings.rows()), "ns")));
+                if (clientCpu >= 0) {
+                    out.add(new ResultLine("client_cpu_ns_per_row", labels, Math.round((double) clientCpu / settings.rows()), "ns"));
+                }
                 process.residentBytes().ifPresent(rss -> out.add(new ResultLine("pipeline_rss_bytes", labels, rss, "bytes")));
                 return out;
             }
@@ -127,11 +143,21 @@ public final class IngressScenario implements Scenario {
         }
     }
 
+    /** CPU time of this JVM (the HTTP client threads, mostly, during a measurement); -1 when unknown. */
+    private static long clientCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     /** From the first request: until every request was answered 200, and until every token is complete. */
     private record Timing(long ackedNanos, long completeNanos) {
     }
 
-    private static Timing post(PipelineClient client, String query, List<byte[]> bodies, Settings settings) throws Exception {
+    private static final com.fasterxml.jackson.databind.ObjectMapper TOKEN = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static Timing post(PipelineClient client, int port, String query, List<byte[]> bodies, Settings settings) throws Exception {
         AtomicInteger next = new AtomicInteger();
         String[] tokens = new String[bodies.size()];
         ExecutorService pool = Executors.newFixedThreadPool(settings.clients(), r -> {
@@ -144,8 +170,21 @@ public final class IngressScenario implements Scenario {
             List<Future<Void>> done = new ArrayList<>();
             for (int i = 0; i < settings.clients(); i++) {
                 done.add(pool.submit(() -> {
-                    for (int b = next.getAndIncrement(); b < bodies.size(); b = next.getAndIncrement()) {
-                        tokens[b] = client.ingest("t", query, bodies.get(b));
+                    if (settings.jdkClient()) {
+                        for (int b = next.getAndIncrement(); b < bodies.size(); b = next.getAndIncrement()) {
+                            tokens[b] = client.ingest("t", query, bodies.get(b));
+                        }
+                        return null;
+                    }
+                    try (SocketHttpClient http = new SocketHttpClient(port)) {
+                        for (int b = next.getAndIncrement(); b < bodies.size(); b = next.getAndIncrement()) {
+                            SocketHttpClient.Response r = http.post("/ingress/t?" + query, bodies.get(b));
+                            if (r.status() != 200) {
+                                throw new IllegalStateException("ingress answered " + r.status() + ": "
+                                        + (r.body().length() > 500 ? r.body().substring(0, 500) + "..." : r.body()));
+                            }
+                            tokens[b] = TOKEN.readTree(r.body()).path("token").asText();
+                        }
                     }
                     return null;
                 }));
