@@ -20,11 +20,14 @@ import java.util.Objects;
  * <p>A step sorts the commands' keys once (a stable sort of positions, so the last command for a
  * key wins), then walks the distinct keys in order against every batch of the trace with one
  * forward-moving position per batch, so a key costs a galloping search rather than a binary search
- * of each whole batch. Both builders receive their entries in order.
+ * of each whole batch. Both builders receive their entries in order, so the table delta (and the
+ * output, when the key is the leading columns) is built without checking the order again.
  */
 public final class UpsertInputOperator implements InputOperator, StatefulOperator {
     private static final int INITIAL = 16;
     private final int[] keyColumns;
+    /** The key columns are 0, 1, ..., so rows order as their keys do. */
+    private final boolean keyIsPrefix;
     private Row[] pendingRows = new Row[INITIAL];
     private boolean[] pendingInserts = new boolean[INITIAL];
     private int pending;
@@ -35,6 +38,11 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         if (keyColumns.length == 0) {
             throw new IllegalArgumentException("a primary key needs at least one column");
         }
+        boolean prefix = true;
+        for (int i = 0; i < keyColumns.length; i++) {
+            prefix &= keyColumns[i] == i;
+        }
+        this.keyIsPrefix = prefix;
     }
 
     @Override
@@ -103,8 +111,10 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
                 tableDelta.add(key, after, 1);
             }
         }
-        table.insert(tableDelta.build());
-        return out.build();
+        // Distinct keys in ascending order, and for one key the smaller row first: the table delta is
+        // in order by construction. So is the output when the key columns are the leading columns.
+        table.insert(tableDelta.buildSorted());
+        return keyIsPrefix ? out.buildSorted() : out.build();
     }
 
     /** The key order; for a single BIGINT key column, a compare of primitive longs. */

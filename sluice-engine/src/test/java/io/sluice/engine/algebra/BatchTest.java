@@ -61,11 +61,13 @@ class BatchTest {
             int[] values = new int[n];
             int runLength = 1 + random.nextInt(400);
             for (int i = 0; i < n; i++) {
-                values[i] = switch (round % 3) {
+                values[i] = switch (round % 4) {
                     case 0 -> random.nextInt(50);
                     case 1 -> (i % runLength) * 3 + random.nextInt(2);
                     // Sorted blocks in descending order of block, touching at their ends: block swaps.
-                    default -> (n / runLength - i / runLength) * runLength + i % runLength + (i % runLength == 0 ? 1 : 0);
+                    case 2 -> (n / runLength - i / runLength) * runLength + i % runLength + (i % runLength == 0 ? 1 : 0);
+                    // Sorted chunks of consecutive values in a shuffled chunk order (concurrent clients).
+                    default -> chunkOrder(n, runLength, round)[i / runLength] * runLength + i % runLength;
                 };
             }
             int[] order = Batch.sortedPositions(n, (i, j) -> Integer.compare(values[i], values[j]));
@@ -78,6 +80,15 @@ class BatchTest {
                 assertThat(values[a] < values[b] || (values[a] == values[b] && a < b)).as("position %d", i).isTrue();
             }
         }
+    }
+
+    private static int[] chunkOrder(int n, int chunk, long seed) {
+        java.util.List<Integer> chunks = new java.util.ArrayList<>();
+        for (int c = 0; c <= n / chunk; c++) {
+            chunks.add(c);
+        }
+        java.util.Collections.shuffle(chunks, new java.util.Random(seed));
+        return chunks.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Test
