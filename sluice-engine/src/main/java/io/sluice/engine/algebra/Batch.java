@@ -189,8 +189,8 @@ public final class Batch {
 
     /**
      * Positions {@code 0..n-1} stably sorted by {@code order}, without boxing: ascending runs
-     * already in the input are kept (short ones are extended to 32 by insertion sort), then merged
-     * pairwise. Input made of a few sorted runs costs little more than one comparison per position.
+     * already in the input are kept (short ones are extended to 32 by binary insertion sort), then
+     * merged pairwise. Input made of a few sorted runs costs little more than one comparison per position.
      */
     public static int[] sortedPositions(int n, PositionOrder order) {
         int[] a = new int[n];
@@ -206,13 +206,20 @@ public final class Batch {
             }
             int forced = Math.min(start + MIN_RUN, n);
             for (; end < forced; end++) {
+                // Binary insertion: comparisons cost more than moving ints. After equal elements: stable.
                 int x = a[end];
-                int j = end - 1;
-                while (j >= start && order.compare(a[j], x) > 0) {
-                    a[j + 1] = a[j];
-                    j--;
+                int lo = start;
+                int hi = end;
+                while (lo < hi) {
+                    int m = (lo + hi) >>> 1;
+                    if (order.compare(a[m], x) <= 0) {
+                        lo = m + 1;
+                    } else {
+                        hi = m;
+                    }
                 }
-                a[j + 1] = x;
+                System.arraycopy(a, lo, a, lo + 1, end - lo);
+                a[lo] = x;
             }
             if (runs == runStarts.length) {
                 runStarts = Arrays.copyOf(runStarts, runs * 2);

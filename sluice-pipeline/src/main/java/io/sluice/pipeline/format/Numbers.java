@@ -18,7 +18,11 @@ final class Numbers {
     private Numbers() {
     }
 
-    /** {@code [+-]?[0-9]{1,18}} as a long (18 digits cannot overflow), else {@link #NOT_A_LONG}. */
+    /**
+     * {@code [+-]?[0-9]{1,19}} as a long, the value {@link Long#parseLong} gives, else
+     * {@link #NOT_A_LONG}: for other text, for values out of range, and for {@code Long.MIN_VALUE}
+     * itself, which the caller then parses as text.
+     */
     static long parseLong(byte[] b, int from, int to) {
         int p = from;
         boolean negative = false;
@@ -27,18 +31,25 @@ final class Numbers {
             p++;
         }
         int digits = to - p;
-        if (digits < 1 || digits > 18) {
+        if (digits < 1 || digits > 19) {
             return NOT_A_LONG;
         }
+        // Accumulated as a negative number, as Long.parseLong does, so the range check is exact.
         long x = 0;
         for (; p < to; p++) {
             int d = b[p] - '0';
             if (d < 0 || d > 9) {
                 return NOT_A_LONG;
             }
-            x = x * 10 + d;
+            if (x < (Long.MIN_VALUE + d) / 10) {
+                return NOT_A_LONG;
+            }
+            x = x * 10 - d;
         }
-        return negative ? -x : x;
+        if (negative) {
+            return x;
+        }
+        return x == Long.MIN_VALUE ? NOT_A_LONG : -x;
     }
 
     static boolean inRange(long x, ColumnType.Kind kind) {
