@@ -235,6 +235,15 @@ class InputFormatTest {
     void fastNumberParsing_matchesTheJdk() {
         java.util.Random random = new java.util.Random(42);
         char[] buf = new char[Numbers.MAX_DOUBLE_CHARS];
+        for (String plain : new String[] {"1.", "-.5e-3", "+7E+2", "0.0", "-0", "1e400", "000123.4500"}) {
+            byte[] b = plain.getBytes(StandardCharsets.US_ASCII);
+            assertThat(Double.doubleToRawLongBits(Numbers.parseDouble(b, 0, b.length, buf))).as(plain)
+                    .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(plain)));
+        }
+        for (String other : new String[] {"", ".", "e3", "1e", "1.2.3", "0x1p3", "Infinity", " 1", "1d"}) {
+            byte[] b = other.getBytes(StandardCharsets.US_ASCII);
+            assertThat(Numbers.parseDouble(b, 0, b.length, buf)).as(other).isNaN();
+        }
         for (String tooBig : new String[] {"9223372036854775808", "-9223372036854775809", "99999999999999999999", "+", "-", "1-2"}) {
             byte[] b = tooBig.getBytes(StandardCharsets.US_ASCII);
             assertThat(Numbers.parseLong(b, 0, b.length)).as(tooBig).isEqualTo(Numbers.NOT_A_LONG);
