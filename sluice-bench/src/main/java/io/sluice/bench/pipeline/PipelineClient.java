@@ -46,6 +46,27 @@ final class PipelineClient {
         }
     }
 
+    /**
+     * Posts {@code body} to {@code /ingress/{table}?{query}} and returns the completion token of the
+     * 200 answer; anything but 200 is an error.
+     */
+    String ingest(String table, String query, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request("/ingress/" + table + "?" + query)
+                .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            String text = r.body();
+            throw new IllegalStateException("ingress into " + table + " answered " + r.statusCode() + ": "
+                    + (text.length() > 500 ? text.substring(0, 500) + "..." : text));
+        }
+        return JSON.readTree(r.body()).path("token").asText();
+    }
+
+    /** True once {@code GET /completion_status?token=} answers {@code complete}. */
+    boolean isComplete(String token) throws IOException, InterruptedException {
+        return getJson("/completion_status?token=" + token).path("status").asText().equals("complete");
+    }
+
     JsonNode stats() throws IOException, InterruptedException {
         return getJson("/stats");
     }

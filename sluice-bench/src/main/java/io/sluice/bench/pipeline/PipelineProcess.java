@@ -104,6 +104,25 @@ final class PipelineProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * CPU time the process used so far (user + system, all threads), from {@code /proc/<pid>/stat},
+     * or empty where there is no procfs.
+     */
+    Optional<Duration> cpuTime() throws IOException {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        if (!Files.isReadable(stat)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(stat);
+        // Fields after the command name (which may hold spaces), which ends at the last ')'.
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return Optional.of(Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND));
+    }
+
+    /** {@code getconf CLK_TCK}: 100 on Linux for every architecture the JDK runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     /** Sends SIGTERM with the {@code kill} command, as a kubelet or a person would. */
     void sendSigterm() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();

@@ -1,7 +1,6 @@
 package io.sluice.engine.algebra;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -124,6 +123,12 @@ public final class Batch {
         if (isEmpty()) {
             return other;
         }
+        if (compareEntries(keys[keys.length - 1], vals[vals.length - 1], other.keys[0], other.vals[0]) < 0) {
+            return concat(this, other);
+        }
+        if (compareEntries(other.keys[other.keys.length - 1], other.vals[other.vals.length - 1], keys[0], vals[0]) < 0) {
+            return concat(other, this);
+        }
         int n = keys.length + other.keys.length;
         Row[] k = new Row[n];
         Row[] v = new Row[n];
@@ -160,6 +165,166 @@ public final class Batch {
             }
         }
         return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+    }
+
+    /** {@code first} then {@code second}, when every entry of {@code first} sorts before every entry of {@code second}. */
+    private static Batch concat(Batch first, Batch second) {
+        int n = first.keys.length + second.keys.length;
+        Row[] k = Arrays.copyOf(first.keys, n);
+        Row[] v = Arrays.copyOf(first.vals, n);
+        long[] w = Arrays.copyOf(first.weights, n);
+        System.arraycopy(second.keys, 0, k, first.keys.length, second.keys.length);
+        System.arraycopy(second.vals, 0, v, first.vals.length, second.vals.length);
+        System.arraycopy(second.weights, 0, w, first.weights.length, second.weights.length);
+        return new Batch(k, v, w);
+    }
+
+    /** An order on positions {@code 0..n-1} of some arrays, for {@link #sortedPositions}. */
+    @FunctionalInterface
+    public interface PositionOrder {
+        int compare(int i, int j);
+    }
+
+    private static final int MIN_RUN = 32;
+
+    /**
+     * Positions {@code 0..n-1} stably sorted by {@code order}, without boxing: ascending runs
+     * already in the input are kept (short ones are extended to 32 by binary insertion sort), then
+     * merged pairwise. Input made of a few sorted runs costs little more than one comparison per position.
+     */
+    public static int[] sortedPositions(int n, PositionOrder order) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        int[] runStarts = new int[16];
+        int runs = 0;
+        for (int start = 0; start < n; ) {
+            int end = start + 1;
+            while (end < n && order.compare(a[end - 1], a[end]) <= 0) {
+                end++;
+            }
+            int forced = Math.min(start + MIN_RUN, n);
+            for (; end < forced; end++) {
+                // Binary insertion: comparisons cost more than moving ints. After equal elements: stable.
+                int x = a[end];
+                int lo = start;
+                int hi = end;
+                while (lo < hi) {
+                    int m = (lo + hi) >>> 1;
+                    if (order.compare(a[m], x) <= 0) {
+                        lo = m + 1;
+                    } else {
+                        hi = m;
+                    }
+                }
+                System.arraycopy(a, lo, a, lo + 1, end - lo);
+                a[lo] = x;
+            }
+            if (runs == runStarts.length) {
+                runStarts = Arrays.copyOf(runStarts, runs * 2);
+            }
+            runStarts[runs++] = start;
+            start = end;
+        }
+        if (runs == 1) {
+            return a;
+        }
+        int[] tmp = new int[n];
+        while (runs > 1) {
+            int merged = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int lo = runStarts[r];
+                if (r + 1 < runs) {
+                    int mid = runStarts[r + 1];
+                    int hi = r + 2 < runs ? runStarts[r + 2] : n;
+                    if (order.compare(a[hi - 1], a[lo]) < 0) {
+                        // The whole right run sorts strictly before the left one: swap the blocks.
+                        System.arraycopy(a, lo, tmp, lo, mid - lo);
+                        System.arraycopy(a, mid, a, lo, hi - mid);
+                        System.arraycopy(tmp, lo, a, lo + hi - mid, mid - lo);
+                    } else if (order.compare(a[mid - 1], a[mid]) > 0) {
+                        merge(a, tmp, lo, mid, hi, order);
+                    }
+                }
+                runStarts[merged++] = lo;
+            }
+            runs = merged;
+        }
+        return a;
+    }
+
+    /** After this many wins in a row of one run, a merge copies that run's next block whole. */
+    private static final int GALLOP = 7;
+
+    /**
+     * Merges the sorted runs {@code a[lo..mid)} and {@code a[mid..hi)}, stably (ties take the left
+     * run first). When one run keeps winning, its block up to the other's next element is found
+     * by a galloping search and copied in one go, so runs made of a few disjoint blocks merge in
+     * far fewer comparisons than elements.
+     */
+    private static void merge(int[] a, int[] tmp, int lo, int mid, int hi, PositionOrder order) {
+        System.arraycopy(a, lo, tmp, lo, mid - lo);
+        int i = lo;
+        int j = mid;
+        int out = lo;
+        int leftWins = 0;
+        int rightWins = 0;
+        while (i < mid && j < hi) {
+            if (order.compare(tmp[i], a[j]) <= 0) {
+                a[out++] = tmp[i++];
+                rightWins = 0;
+                if (++leftWins >= GALLOP && i < mid) {
+                    int end = firstAfter(tmp, i, mid, a[j], order, true);
+                    System.arraycopy(tmp, i, a, out, end - i);
+                    out += end - i;
+                    i = end;
+                    leftWins = 0;
+                }
+            } else {
+                a[out++] = a[j++];
+                leftWins = 0;
+                if (++rightWins >= GALLOP && j < hi) {
+                    int end = firstAfter(a, j, hi, tmp[i], order, false);
+                    System.arraycopy(a, j, a, out, end - j);
+                    out += end - j;
+                    j = end;
+                    rightWins = 0;
+                }
+            }
+        }
+        System.arraycopy(tmp, i, a, out, mid - i);
+    }
+
+    /**
+     * In the sorted {@code run[from..to)}, the first position whose element sorts after {@code key}
+     * ({@code orEqual}: after or equal to it is kept before, so the answer is the first element
+     * greater than {@code key}; otherwise the first element not less than it). Galloping: probes at
+     * distances 1, 2, 4, ... then a binary search.
+     */
+    private static int firstAfter(int[] run, int from, int to, int key, PositionOrder order, boolean orEqual) {
+        int lo = from;
+        int hi = from;
+        int step = 1;
+        while (hi < to && before(order.compare(run[hi], key), orEqual)) {
+            lo = hi + 1;
+            hi = from + step;
+            step <<= 1;
+        }
+        hi = Math.min(hi, to);
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (before(order.compare(run[m], key), orEqual)) {
+                lo = m + 1;
+            } else {
+                hi = m;
+            }
+        }
+        return lo;
+    }
+
+    private static boolean before(int comparison, boolean orEqual) {
+        return orEqual ? comparison <= 0 : comparison < 0;
     }
 
     public Cursor cursor() {
@@ -246,21 +411,45 @@ public final class Batch {
             return size;
         }
 
+        /**
+         * Sorts by (key, value) and consolidates. Input already in order (common: keys appended in
+         * order) costs one comparison per entry; otherwise an index array is merge-sorted, with
+         * ordered neighbouring runs left as they are.
+         */
         public Batch build() {
-            if (size == 0) {
+            int n = size;
+            size = 0;
+            if (n == 0) {
                 return EMPTY;
             }
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
+            boolean ordered = true;
+            boolean distinct = true;
+            for (int i = 1; i < n && ordered; i++) {
+                int c = compareEntries(keys[i - 1], vals[i - 1], keys[i], vals[i]);
+                ordered = c <= 0;
+                distinct &= c != 0;
             }
-            Arrays.sort(order, Comparator.comparing((Integer i) -> keys[i]).thenComparing(i -> vals[i]));
-            Row[] k = new Row[size];
-            Row[] v = new Row[size];
-            long[] w = new long[size];
+            if (ordered && distinct) {
+                Batch b;
+                if (n == keys.length) {
+                    // Exactly full: hand the arrays over and start afresh.
+                    b = new Batch(keys, vals, weights);
+                    keys = new Row[4];
+                    vals = new Row[4];
+                    weights = new long[4];
+                } else {
+                    b = new Batch(Arrays.copyOf(keys, n), Arrays.copyOf(vals, n), Arrays.copyOf(weights, n));
+                    clear(n);
+                }
+                return b;
+            }
+            int[] order = ordered ? null : sortedPositions(n, this::compare);
+            Row[] k = new Row[n];
+            Row[] v = new Row[n];
+            long[] w = new long[n];
             int out = 0;
-            for (int idx = 0; idx < size; idx++) {
-                int i = order[idx];
+            for (int idx = 0; idx < n; idx++) {
+                int i = order == null ? idx : order[idx];
                 if (out > 0 && compareEntries(k[out - 1], v[out - 1], keys[i], vals[i]) == 0) {
                     w[out - 1] = Math.addExact(w[out - 1], weights[i]);
                     if (w[out - 1] == 0) {
@@ -272,8 +461,45 @@ public final class Batch {
                     w[out++] = weights[i];
                 }
             }
-            size = 0;
+            clear(n);
             return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+        }
+
+        /**
+         * Like {@link #build()}, for a caller that added its entries in strictly ascending (key,
+         * value) order, so the batch is already consolidated: it skips the check of that order,
+         * which costs a comparison of two rows per entry. The order is verified only when
+         * assertions are enabled (as in tests).
+         */
+        public Batch buildSorted() {
+            int n = size;
+            assert isStrictlyAscending(n) : "buildSorted: entries not in strictly ascending order";
+            size = 0;
+            if (n == 0) {
+                return EMPTY;
+            }
+            Batch b = new Batch(Arrays.copyOf(keys, n), Arrays.copyOf(vals, n), Arrays.copyOf(weights, n));
+            clear(n);
+            return b;
+        }
+
+        private boolean isStrictlyAscending(int n) {
+            for (int i = 1; i < n; i++) {
+                if (compareEntries(keys[i - 1], vals[i - 1], keys[i], vals[i]) >= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Drops the builder's references to the rows it handed over, so a kept builder holds no garbage. */
+        private void clear(int n) {
+            Arrays.fill(keys, 0, n, null);
+            Arrays.fill(vals, 0, n, null);
+        }
+
+        private int compare(int i, int j) {
+            return compareEntries(keys[i], vals[i], keys[j], vals[j]);
         }
     }
 

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.trace.Spine;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,11 +16,21 @@ import java.util.Objects;
  * the table contents over the step (-old row, +new row for each key whose row changed).
  *
  * <p>State: the table contents as one trace of (key columns -> whole row) with weight 1.
+ *
+ * <p>A step sorts the commands' keys once (a stable sort of positions, so the last command for a
+ * key wins), then walks the distinct keys in order against every batch of the trace with one
+ * forward-moving position per batch, so a key costs a galloping search rather than a binary search
+ * of each whole batch. Both builders receive their entries in order, so the table delta (and the
+ * output, when the key is the leading columns) is built without checking the order again.
  */
 public final class UpsertInputOperator implements InputOperator, StatefulOperator {
+    private static final int INITIAL = 16;
     private final int[] keyColumns;
-    private final List<Row> pendingRows = new ArrayList<>();
-    private final List<Boolean> pendingInserts = new ArrayList<>();
+    /** The key columns are 0, 1, ..., so rows order as their keys do. */
+    private final boolean keyIsPrefix;
+    private Row[] pendingRows = new Row[INITIAL];
+    private boolean[] pendingInserts = new boolean[INITIAL];
+    private int pending;
     private Spine table = new Spine();
 
     public UpsertInputOperator(int[] keyColumns) {
@@ -30,6 +38,11 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         if (keyColumns.length == 0) {
             throw new IllegalArgumentException("a primary key needs at least one column");
         }
+        boolean prefix = true;
+        for (int i = 0; i < keyColumns.length; i++) {
+            prefix &= keyColumns[i] == i;
+        }
+        this.keyIsPrefix = prefix;
     }
 
     @Override
@@ -43,28 +56,50 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         if (weight != 1 && weight != -1) {
             throw new IllegalArgumentException("an upsert input takes weight +1 or -1: " + weight);
         }
-        pendingRows.add(row);
-        pendingInserts.add(weight > 0);
+        if (pending == pendingRows.length) {
+            pendingRows = Arrays.copyOf(pendingRows, pending * 2);
+            pendingInserts = Arrays.copyOf(pendingInserts, pending * 2);
+        }
+        pendingRows[pending] = row;
+        pendingInserts[pending++] = weight > 0;
     }
 
     @Override
     public Batch evaluate(List<Batch> inputs) {
-        List<Row> rows = List.copyOf(pendingRows);
-        List<Boolean> inserts = List.copyOf(pendingInserts);
-        pendingRows.clear();
-        pendingInserts.clear();
-        Map<Row, Row> latest = new LinkedHashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            latest.put(row.project(keyColumns), inserts.get(i) ? row : null);
+        int n = pending;
+        Row[] rows = pendingRows;
+        boolean[] inserts = pendingInserts;
+        pendingRows = new Row[INITIAL];
+        pendingInserts = new boolean[INITIAL];
+        pending = 0;
+        if (n == 0) {
+            return Batch.empty();
         }
-        Batch.Builder out = Batch.builder(latest.size() * 2);
-        Batch.Builder tableDelta = Batch.builder(latest.size() * 2);
-        for (Map.Entry<Row, Row> e : latest.entrySet()) {
-            Row key = e.getKey();
-            Row before = table.lookupOne(key);
-            Row after = e.getValue();
+        Row[] keys = new Row[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = rows[i].project(keyColumns);
+        }
+        Batch.PositionOrder byKey = keyOrder(rows, keys, n);
+        int[] order = Batch.sortedPositions(n, byKey);
+        Lookup lookup = new Lookup(table);
+        Batch.Builder out = Batch.builder(n);
+        Batch.Builder tableDelta = Batch.builder(n);
+        for (int idx = 0; idx < n; idx++) {
+            int last = order[idx];
+            while (idx + 1 < n && byKey.compare(order[idx + 1], last) == 0) {
+                last = order[++idx];
+            }
+            Row key = keys[last];
+            Row before = lookup.find(key);
+            Row after = inserts[last] ? rows[last] : null;
             if (Objects.equals(before, after)) {
+                continue;
+            }
+            if (before != null && after != null && after.compareTo(before) < 0) {
+                out.add(after, 1);
+                out.add(before, -1);
+                tableDelta.add(key, after, 1);
+                tableDelta.add(key, before, -1);
                 continue;
             }
             if (before != null) {
@@ -76,8 +111,91 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
                 tableDelta.add(key, after, 1);
             }
         }
-        table.insert(tableDelta.build());
-        return out.build();
+        // Distinct keys in ascending order, and for one key the smaller row first: the table delta is
+        // in order by construction. So is the output when the key columns are the leading columns.
+        table.insert(tableDelta.buildSorted());
+        return keyIsPrefix ? out.buildSorted() : out.build();
+    }
+
+    /** The key order; for a single BIGINT key column, a compare of primitive longs. */
+    private Batch.PositionOrder keyOrder(Row[] rows, Row[] keys, int n) {
+        if (keyColumns.length == 1) {
+            long[] longs = new long[n];
+            int column = keyColumns[0];
+            int i = 0;
+            while (i < n && rows[i].get(column) instanceof Long l) {
+                longs[i++] = l;
+            }
+            if (i == n) {
+                return (a, b) -> Long.compare(longs[a], longs[b]);
+            }
+        }
+        return (a, b) -> keys[a].compareTo(keys[b]);
+    }
+
+    /**
+     * Looks up keys given in ascending order: one position per batch of the trace that only moves
+     * forward, found by galloping. A key found in more than one batch, or with more than one entry,
+     * is resolved by {@link Spine#lookupOne}, which consolidates across batches.
+     */
+    private static final class Lookup {
+        private final Spine spine;
+        private final List<Batch> batches;
+        private final int[] positions;
+
+        Lookup(Spine spine) {
+            this.spine = spine;
+            this.batches = spine.batches();
+            this.positions = new int[batches.size()];
+        }
+
+        Row find(Row key) {
+            Batch hit = null;
+            int hitAt = -1;
+            int hits = 0;
+            for (int b = 0; b < positions.length; b++) {
+                Batch batch = batches.get(b);
+                int p = gallop(batch, key, positions[b]);
+                positions[b] = p;
+                if (p < batch.size() && batch.key(p).equals(key)) {
+                    hits++;
+                    hit = batch;
+                    hitAt = p;
+                }
+            }
+            if (hits == 0) {
+                return null;
+            }
+            if (hits == 1 && hit.weight(hitAt) == 1 && (hitAt + 1 == hit.size() || !hit.key(hitAt + 1).equals(key))) {
+                return hit.val(hitAt);
+            }
+            return spine.lookupOne(key);
+        }
+
+        /** The first position at or after {@code from} whose key is not less than {@code key}. */
+        private static int gallop(Batch batch, Row key, int from) {
+            int size = batch.size();
+            if (from >= size || batch.key(from).compareTo(key) >= 0) {
+                return from;
+            }
+            int lo = from;
+            int step = 1;
+            while (lo + step < size && batch.key(lo + step).compareTo(key) < 0) {
+                lo += step;
+                step *= 2;
+            }
+            int hi = Math.min(lo + step, size);
+            lo++;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (batch.key(mid).compareTo(key) < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 
     @Override

@@ -58,6 +58,35 @@ class UpsertInputOperatorTest {
     }
 
     @Test
+    void aSingleLongKeyAppendedOutOfOrderWithRepeatsFollowsTheModel() {
+        java.util.Random random = new java.util.Random(11);
+        CircuitBuilder b = new CircuitBuilder();
+        b.output("table", b.upsertInput("u", new int[] {1}), true);
+        Circuit c = b.build();
+        Map<Long, Row> model = new TreeMap<>();
+        Multiset integral = new Multiset();
+        for (int step = 0; step < 60; step++) {
+            int commands = random.nextInt(step % 10 == 0 ? 3000 : 200);
+            for (int i = 0; i < commands; i++) {
+                long key = random.nextInt(500) - 250L;
+                if (random.nextInt(5) == 0) {
+                    c.append("u", Row.of("x", key), -1);
+                    model.remove(key);
+                } else {
+                    Row row = Row.of("v" + random.nextInt(3), key);
+                    c.append("u", row, 1);
+                    model.put(key, row);
+                }
+            }
+            integral.addAll(c.step().get("table"));
+            Multiset expected = new Multiset();
+            model.values().forEach(row -> expected.add(row, 1));
+            assertThat(integral.asMap()).isEqualTo(expected.asMap());
+            assertThat(Multiset.of(c.snapshot("table")).asMap()).isEqualTo(expected.asMap());
+        }
+    }
+
+    @Test
     void replacingARowWithAnEqualOneEmitsNothing() {
         CircuitBuilder b = new CircuitBuilder();
         b.output("u", b.upsertInput("u", new int[] {0}), false);

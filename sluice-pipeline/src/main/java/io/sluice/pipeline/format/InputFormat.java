@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * An ingress format, chosen from the query string of {@code POST /ingress/{table}}: {@code format=json}
- * with {@code update_format=insert_delete|raw}, or {@code format=csv}.
+ * with {@code update_format=insert_delete|raw|debezium}, {@code array=true|false} and
+ * {@code lines=multiple|single}, or {@code format=csv}.
  */
 public sealed interface InputFormat permits JsonInputFormat, CsvInputFormat {
     ParsedInput parse(InputStream body, Relation table) throws IOException;
@@ -41,7 +42,12 @@ public sealed interface InputFormat permits JsonInputFormat, CsvInputFormat {
             }
             String arrayParam = param.apply("array");
             boolean array = "true".equals(arrayParam) || "1".equals(arrayParam);
-            return new JsonInputFormat(u, array);
+            String lines = param.apply("lines");
+            if (lines != null && !lines.equals("multiple") && !lines.equals("single")) {
+                throw new SluiceException(ErrorCode.INVALID_PARAM, "lines '" + lines
+                        + "' is not supported; use multiple or single", Map.of("error", "unsupported lines"));
+            }
+            return new JsonInputFormat(u, array, "single".equals(lines));
         }
         throw new SluiceException(ErrorCode.INVALID_PARAM, "format '" + format + "' is not supported; use json or csv",
                 Map.of("error", "unsupported format"));

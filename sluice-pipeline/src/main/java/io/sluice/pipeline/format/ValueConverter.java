@@ -127,7 +127,7 @@ final class ValueConverter {
         return (int) value;
     }
 
-    private static BigDecimal decimal(String text, ColumnType type) throws ValueParseException {
+    static BigDecimal decimal(String text, ColumnType type) throws ValueParseException {
         try {
             return decimal(new BigDecimal(text.strip()), type);
         } catch (NumberFormatException e) {
@@ -135,7 +135,7 @@ final class ValueConverter {
         }
     }
 
-    private static BigDecimal decimal(BigDecimal value, ColumnType type) throws ValueParseException {
+    static BigDecimal decimal(BigDecimal value, ColumnType type) throws ValueParseException {
         BigDecimal scaled = value.setScale(type.scale(), RoundingMode.HALF_UP);
         if (scaled.precision() - scaled.scale() > type.precision() - type.scale()) {
             throw new ValueParseException(value.toPlainString() + " does not fit DECIMAL(" + type.precision() + ", "
