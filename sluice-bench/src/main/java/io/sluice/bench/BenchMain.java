@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
+import io.sluice.bench.nexmark.NexmarkScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ public final class BenchMain {
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
         for (Scenario s : List.of(new SigtermExitScenario(), new JmhScenario(BatchBuildBenchmark.class),
-                new JmhScenario(CheckpointWriteBenchmark.class))) {
+                new JmhScenario(CheckpointWriteBenchmark.class),
+                new NexmarkScenario())) {
             all.put(s.name(), s);
         }
         return all;
