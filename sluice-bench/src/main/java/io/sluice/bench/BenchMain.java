@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
 import io.sluice.bench.nexmark.NexmarkScenario;
+import io.sluice.bench.nexmark.RecomputeVsIncrementalScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ public final class BenchMain {
         Map<String, Scenario> all = new LinkedHashMap<>();
         for (Scenario s : List.of(new SigtermExitScenario(), new JmhScenario(BatchBuildBenchmark.class),
                 new JmhScenario(CheckpointWriteBenchmark.class),
-                new NexmarkScenario())) {
+                new NexmarkScenario(), new RecomputeVsIncrementalScenario())) {
             all.put(s.name(), s);
         }
         return all;
