@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * <p>Deterministic: each event draws from its own random stream, seeded by {@code seed} and the
  * event number, so event {@code n} is the same whichever events are generated before it.
  */
-public final class NexmarkGenerator {
+public final class NexmarkGenerator implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** What an event is. */
     public enum Kind {
         PERSON, AUCTION, BID

@@ -146,10 +146,10 @@ public final class NexmarkScenario implements Scenario {
             throw new IllegalArgumentException("--flink true needs a sluice-bench jar built with -Pflink"
                     + " (mvn -o -q -Pflink -pl sluice-bench -am package -DskipTests)");
         }
-        Map<String, Double> sluiceRates = new LinkedHashMap<>();
+        Map<String, SluiceNexmarkRun.Result> sluiceRuns = new LinkedHashMap<>();
         for (QueryOutcome o : outcomes) {
             if (o.sluice() != null) {
-                sluiceRates.put(o.query(), o.sluice().eventsPerSecond());
+                sluiceRuns.put(o.query(), o.sluice());
             }
         }
         for (String q : queries) {
@@ -158,6 +158,7 @@ public final class NexmarkScenario implements Scenario {
                 p = runner.run(q, generator, events, workers);
             } catch (Exception e) {
                 System.out.println("nexmark " + q + ": Flink failed: " + e);
+                e.printStackTrace(System.out);
                 results.add(line("nexmark_" + q + "_flink_failed", 1, "flag"));
                 continue;
             }
@@ -165,9 +166,14 @@ public final class NexmarkScenario implements Scenario {
                     events, p.seconds(), events / p.seconds(), p.digest().rows());
             results.add(line("nexmark_" + q + "_flink_events_per_sec", events / p.seconds(), "events/s"));
             results.add(line("nexmark_" + q + "_flink_seconds", p.seconds(), "s"));
-            Double sluice = sluiceRates.get(q);
+            SluiceNexmarkRun.Result sluice = sluiceRuns.get(q);
             if (sluice != null) {
-                results.add(line("nexmark_" + q + "_sluice_over_flink", sluice / (events / p.seconds()), "ratio"));
+                boolean agrees = sluice.digest().sameAs(p.digest());
+                System.out.printf("nexmark %s: Sluice/Flink events/s = %.2f; Flink's answer is %s Sluice's%n", q,
+                        sluice.eventsPerSecond() / (events / p.seconds()), agrees ? "the same as" : "DIFFERENT from");
+                results.add(line("nexmark_" + q + "_sluice_over_flink", sluice.eventsPerSecond() / (events / p.seconds()),
+                        "ratio"));
+                results.add(line("nexmark_" + q + "_flink_agrees", agrees ? 1 : 0, "flag"));
             }
         }
     }
