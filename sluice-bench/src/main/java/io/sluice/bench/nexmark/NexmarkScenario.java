@@ -115,6 +115,7 @@ public final class NexmarkScenario implements Scenario {
                 r.eventsPerSecond(), r.cpuSeconds(), r.processCpuSeconds(), r.peakHeapBytes() >> 20,
                 r.liveHeapBytes() >> 20, r.digest().rows());
         results.add(line("nexmark_" + q + "_events_per_sec", r.eventsPerSecond(), "events/s"));
+        results.add(line("nexmark_" + q + "_events_per_cpu_sec", r.events() / r.cpuSeconds(), "events/s"));
         results.add(line("nexmark_" + q + "_seconds", r.seconds(), "s"));
         results.add(line("nexmark_" + q + "_cpu_seconds", r.cpuSeconds(), "s"));
         results.add(line("nexmark_" + q + "_process_cpu_seconds", r.processCpuSeconds(), "s"));
