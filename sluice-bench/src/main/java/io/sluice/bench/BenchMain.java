@@ -2,6 +2,8 @@ package io.sluice.bench;
 
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
+import io.sluice.bench.nexmark.NexmarkScenario;
+import io.sluice.bench.nexmark.RecomputeVsIncrementalScenario;
 import io.sluice.bench.pipeline.IngressScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
@@ -20,8 +22,9 @@ public final class BenchMain {
 
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
-        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(), new JmhScenario(BatchBuildBenchmark.class),
-                new JmhScenario(CheckpointWriteBenchmark.class))) {
+        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(),
+                new JmhScenario(BatchBuildBenchmark.class), new JmhScenario(CheckpointWriteBenchmark.class),
+                new NexmarkScenario(), new RecomputeVsIncrementalScenario())) {
             all.put(s.name(), s);
         }
         return all;
