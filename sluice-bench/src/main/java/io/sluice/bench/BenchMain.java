@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
+import io.sluice.bench.engine.EngineScenarios;
 import io.sluice.bench.pipeline.IngressScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
@@ -24,6 +25,7 @@ public final class BenchMain {
                 new JmhScenario(CheckpointWriteBenchmark.class))) {
             all.put(s.name(), s);
         }
+        EngineScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 
