@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
+import io.sluice.bench.engine.EngineScenarios;
 import io.sluice.bench.nexmark.NexmarkScenario;
 import io.sluice.bench.nexmark.RecomputeVsIncrementalScenario;
 import io.sluice.bench.pipeline.IngressScenario;
@@ -27,6 +28,7 @@ public final class BenchMain {
                 new NexmarkScenario(), new RecomputeVsIncrementalScenario())) {
             all.put(s.name(), s);
         }
+        EngineScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 

@@ -81,9 +81,14 @@ public final class CompiledProgram {
     /**
      * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY), one output
      * per view, and a materialized output named after each table declared materialized. Every call
-     * creates the same operators in the same order.
+     * creates the same operators in the same order. Runs on one worker, the caller's thread.
      */
     public Circuit newCircuit() {
+        return newCircuit(1);
+    }
+
+    /** Like {@link #newCircuit()}, run by {@code workers} worker threads on hash shards of the data (see {@link Circuit}). */
+    public Circuit newCircuit(int workers) {
         CircuitBuilder builder = new CircuitBuilder();
         Map<String, Stream> streams = new HashMap<>();
         for (Relation t : tables) {
@@ -101,7 +106,7 @@ public final class CompiledProgram {
                 builder.output(t.name(), streams.get(t.name()), true);
             }
         }
-        return builder.build();
+        return builder.build(workers);
     }
 
     /** Compiles an ad-hoc SELECT over the materialized tables and views of this program. */

@@ -111,7 +111,21 @@ public final class CircuitBuilder {
         outputs.put(name, new OutputSpec(node, materialized));
     }
 
+    /** Builds a circuit that runs on one thread, the caller's. */
     public Circuit build() {
+        return build(1);
+    }
+
+    /**
+     * Builds a circuit that runs {@code workers} copies of the program, each on its own thread and on
+     * a hash shard of the data, with an exchange by key before each stateful operator (see
+     * {@link Circuit}). Results do not depend on {@code workers}. With more than one worker the
+     * circuit owns threads: {@link Circuit#close()} stops them.
+     */
+    public Circuit build(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1: " + workers);
+        }
         boolean[] live = new boolean[nodes.size()];
         for (int input : inputs.values()) {
             live[input] = true;
@@ -126,14 +140,19 @@ public final class CircuitBuilder {
                 }
             }
         }
-        List<Node> built = new ArrayList<>(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeSpec spec = nodes.get(i);
-            built.add(new Node("n" + i + "-" + spec.kind, spec.factory.get(), spec.inputs.clone(), live[i]));
+        List<List<Node>> copies = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
+            List<Node> built = new ArrayList<>(nodes.size());
+            for (int i = 0; i < nodes.size(); i++) {
+                NodeSpec spec = nodes.get(i);
+                built.add(new Node("n" + i + "-" + spec.kind, spec.factory.get(), spec.inputs.clone(), live[i],
+                        spec.exchange, spec.keyed));
+            }
+            copies.add(built);
         }
         Map<String, Circuit.Output> outs = new LinkedHashMap<>();
         outputs.forEach((name, spec) -> outs.put(name, new Circuit.Output(spec.node, spec.materialized)));
-        return new Circuit(built, inputs, outs);
+        return new Circuit(copies, inputs, outs);
     }
 
     private Stream addInput(String name, Supplier<Operator> factory) {
@@ -148,7 +167,17 @@ public final class CircuitBuilder {
 
     private Stream add(Supplier<? extends Operator> factory, Shape shape, int... inputNodes) {
         String kind = factory.get().kind();
-        nodes.add(new NodeSpec(kind, factory, inputNodes, null));
+        nodes.add(new NodeSpec(kind, factory, inputNodes, null, Exchange.NONE, 0));
+        return new Stream(this, nodes.size() - 1, shape, -1);
+    }
+
+    /**
+     * Adds a stateful operator whose first {@code keyed} inputs are exchanged between workers before
+     * it ({@link Exchange#KEY}: by the batch key; {@link Exchange#SINGLE}: all to worker 0).
+     */
+    private Stream addExchanged(Supplier<? extends Operator> factory, Shape shape, Exchange exchange, int keyed, int... inputNodes) {
+        String kind = factory.get().kind();
+        nodes.add(new NodeSpec(kind, factory, inputNodes, null, exchange, keyed));
         return new Stream(this, nodes.size() - 1, shape, -1);
     }
 
@@ -177,9 +206,9 @@ public final class CircuitBuilder {
         NodeSpec sourceSpec = nodes.get(source.node);
         if (sourceSpec.mapFilter != null) {
             MapFilterOperator fused = sourceSpec.mapFilter.then(stage);
-            nodes.add(new NodeSpec(fused.kind(), () -> fused, sourceSpec.inputs, fused));
+            nodes.add(new NodeSpec(fused.kind(), () -> fused, sourceSpec.inputs, fused, Exchange.NONE, 0));
         } else {
-            nodes.add(new NodeSpec(stage.kind(), () -> stage, new int[] {source.node}, stage));
+            nodes.add(new NodeSpec(stage.kind(), () -> stage, new int[] {source.node}, stage, Exchange.NONE, 0));
         }
         return new Stream(this, nodes.size() - 1, Shape.ZSET, -1);
     }
@@ -195,7 +224,8 @@ public final class CircuitBuilder {
      * @param mapFilter for a map/filter node, its (stateless, shareable) operator, so that a
      *     following map or filter can fuse with it
      */
-    private record NodeSpec(String kind, Supplier<? extends Operator> factory, int[] inputs, MapFilterOperator mapFilter) {
+    private record NodeSpec(String kind, Supplier<? extends Operator> factory, int[] inputs, MapFilterOperator mapFilter,
+            Exchange exchange, int keyed) {
     }
 
     private record OutputSpec(int node, boolean materialized) {
@@ -336,7 +366,7 @@ public final class CircuitBuilder {
             }
             Retention[] r = new Retention[2];
             int[] in = builder.wire(new int[] {node, other.node}, r, retainLeft, retainRight);
-            return builder.add(() -> new JoinOperator(function, r[0], r[1]), Shape.ZSET, in);
+            return builder.addExchanged(() -> new JoinOperator(function, r[0], r[1]), Shape.ZSET, Exchange.KEY, 2, in);
         }
 
         /**
@@ -356,7 +386,7 @@ public final class CircuitBuilder {
             }
             Retention[] r = new Retention[2];
             int[] in = builder.wire(new int[] {node, other.node}, r, retainLeft, retainRight);
-            return builder.add(() -> new AntijoinOperator(r[0], r[1]), Shape.INDEXED, in);
+            return builder.addExchanged(() -> new AntijoinOperator(r[0], r[1]), Shape.INDEXED, Exchange.KEY, 2, in);
         }
 
         /**
@@ -372,7 +402,7 @@ public final class CircuitBuilder {
             requireData("distinct");
             Retention[] r = new Retention[1];
             int[] in = builder.wire(new int[] {node}, r, retain);
-            return builder.add(() -> new DistinctOperator(r[0]), shape, in);
+            return builder.addExchanged(() -> new DistinctOperator(r[0]), shape, Exchange.KEY, 1, in);
         }
 
         /** z^-1: the previous step's batch of this stream (empty at the first step). */
@@ -399,7 +429,7 @@ public final class CircuitBuilder {
             requireIndexed("aggregate");
             Retention[] r = new Retention[1];
             int[] in = builder.wire(new int[] {node}, r, retain);
-            return builder.add(() -> new AggregateOperator(copy, false, r[0]), Shape.ZSET, in);
+            return builder.addExchanged(() -> new AggregateOperator(copy, false, r[0]), Shape.ZSET, Exchange.KEY, 1, in);
         }
 
         /**
@@ -410,7 +440,7 @@ public final class CircuitBuilder {
         public Stream globalAggregate(List<AggregateCall> calls) {
             List<AggregateCall> copy = List.copyOf(calls);
             requireIndexed("globalAggregate");
-            return builder.add(() -> new AggregateOperator(copy, true), Shape.ZSET, node);
+            return builder.addExchanged(() -> new AggregateOperator(copy, true), Shape.ZSET, Exchange.SINGLE, 1, node);
         }
 
         /**
@@ -422,14 +452,14 @@ public final class CircuitBuilder {
             requireIndexed("groupAggregate");
             Retention[] r = new Retention[1];
             int[] in = builder.wire(new int[] {node}, r, retain);
-            return builder.add(() -> new GeneralAggregateOperator(aggregate, false, r[0]), Shape.ZSET, in);
+            return builder.addExchanged(() -> new GeneralAggregateOperator(aggregate, false, r[0]), Shape.ZSET, Exchange.KEY, 1, in);
         }
 
         /** A global {@link #groupAggregate}: exactly one output row from the first step on. */
         public Stream globalGroupAggregate(GroupAggregate aggregate) {
             requireNonNull(aggregate, "aggregate is null");
             requireIndexed("globalGroupAggregate");
-            return builder.add(() -> new GeneralAggregateOperator(aggregate, true, null), Shape.ZSET, node);
+            return builder.addExchanged(() -> new GeneralAggregateOperator(aggregate, true, null), Shape.ZSET, Exchange.SINGLE, 1, node);
         }
 
         /** Grouped MIN of value column {@code column}, with retractions: rows {@code key ++ [min]}. */
@@ -461,7 +491,7 @@ public final class CircuitBuilder {
             requireIndexed("appendOnlyMinMax");
             Retention[] r = new Retention[1];
             int[] in = builder.wire(new int[] {node}, r, retain);
-            return builder.add(() -> new AppendOnlyMinMaxOperator(aggregate, r[0]), Shape.ZSET, in);
+            return builder.addExchanged(() -> new AppendOnlyMinMaxOperator(aggregate, r[0]), Shape.ZSET, Exchange.KEY, 1, in);
         }
 
         /**
@@ -472,7 +502,7 @@ public final class CircuitBuilder {
         public Stream topK(Comparator<Row> order, long k, RankKind rankKind) {
             requireIndexed("topK");
             requireNonNull(order, "order is null");
-            return builder.add(() -> TopKOperator.byComparator(order, k, rankKind), Shape.ZSET, node);
+            return builder.addExchanged(() -> TopKOperator.byComparator(order, k, rankKind), Shape.ZSET, Exchange.KEY, 1, node);
         }
 
         /**
@@ -483,7 +513,7 @@ public final class CircuitBuilder {
         public Stream topK(int[] columns, boolean descending, long k, RankKind rankKind) {
             requireIndexed("topK");
             int[] copy = requireNonNull(columns, "columns is null").clone();
-            return builder.add(() -> TopKOperator.byColumns(copy, descending, k, rankKind), Shape.ZSET, node);
+            return builder.addExchanged(() -> TopKOperator.byColumns(copy, descending, k, rankKind), Shape.ZSET, Exchange.KEY, 1, node);
         }
 
         /**

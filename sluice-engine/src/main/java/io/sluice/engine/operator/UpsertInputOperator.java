@@ -50,6 +50,12 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         return "upsert";
     }
 
+    /** The key columns: all changes to one key go to the same worker, in append order. */
+    @Override
+    public Row partitionKey(Row row) {
+        return row.project(keyColumns);
+    }
+
     @Override
     public void append(Row row, long weight) {
         requireNonNull(row, "row is null");

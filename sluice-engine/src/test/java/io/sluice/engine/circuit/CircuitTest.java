@@ -159,4 +159,31 @@ class CircuitTest {
         assertThatThrownBy(() -> b.input("t")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new CircuitBuilder().output("x", t, false)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void workersSplitStateByKeyAndRestoreOnlyWithTheSameCount() {
+        CircuitBuilder b = new CircuitBuilder();
+        CircuitBuilder.Stream t = b.input("t").indexBy(r -> Row.of(r.get(0)), r -> r);
+        b.output("counts", t.aggregate(List.of(AggregateCall.countStar())), true);
+        try (Circuit two = b.build(2); Circuit one = b.build(1); Circuit four = b.build(4)) {
+            for (long k = 0; k < 100; k++) {
+                two.append("t", Row.of(k % 10, k), 1);
+            }
+            assertThat(two.step().get("counts").size()).isEqualTo(10);
+            CircuitState state = two.capture();
+            // Each worker's copy holds only its own groups, together all ten.
+            long groups = state.operators().stream().filter(op -> op.operatorId().startsWith("n2-aggregate@w"))
+                    .peek(op -> assertThat(op.operatorId()).matches("n2-aggregate@w[01]of2"))
+                    .mapToLong(op -> op.batches().stream().mapToLong(Batch::size).sum()).sum();
+            assertThat(groups).isEqualTo(10);
+            assertThatThrownBy(() -> one.restore(state)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("saved by a circuit with 2 worker(s); this circuit runs 1");
+            assertThatThrownBy(() -> four.restore(state)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("this circuit runs 4");
+            Circuit again = b.build(2);
+            again.restore(state);
+            assertThat(again.snapshot("counts")).isEqualTo(two.snapshot("counts"));
+            again.close();
+        }
+    }
 }

@@ -14,7 +14,7 @@ class DistinctOperatorTest {
     /** Rows (k, v): k in 0..2, v in 0..2; few values, so rows repeat and cancel often. */
     private static final ChangeScript.Domain DOMAIN = ChangeScript.Domain.of(n -> Row.of(n % 3, (n / 3) % 3));
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream a = b.input("a");
         CircuitBuilder.Stream c = b.input("b");
@@ -23,7 +23,7 @@ class DistinctOperatorTest {
         b.output("indexed", a.indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1))).distinct()
                 .deindex((k, v) -> k.concat(v)), true);
         b.output("projected", a.map(r -> Row.of(r.get(0))).distinct(), true);
-        return b.build();
+        return b.build(workers);
     }
 
     private static Multiset positive(Multiset in) {

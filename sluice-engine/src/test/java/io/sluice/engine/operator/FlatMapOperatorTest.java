@@ -20,12 +20,12 @@ class FlatMapOperatorTest {
         }
     };
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream t = b.input("t");
         b.output("fused", t.filter(r -> (Integer) r.get(0) != 3).flatMap(EXPAND)
                 .map(r -> Row.of((Integer) r.get(0) + (Integer) r.get(1))).filter(r -> (Integer) r.get(0) > 0), true);
-        return b.build();
+        return b.build(workers);
     }
 
     private static Multiset naive(Multiset in) {

@@ -23,17 +23,28 @@ public final class RestoreCheck {
     }
 
     public static void run(List<List<Integer>> script, int stop, Supplier<Circuit> program, ChangeScript.Domain domain) {
-        List<List<ChangeScript.Change>> steps = decode(script, program.get().inputNames().size(), domain);
+        int tables;
+        try (Circuit probe = program.get()) {
+            tables = probe.inputNames().size();
+        }
+        List<List<ChangeScript.Change>> steps = decode(script, tables, domain);
         Circuit uninterrupted = program.get();
         Circuit interrupted = program.get();
         InMemoryStateStore store = new InMemoryStateStore();
-        for (int s = 0; s < steps.size(); s++) {
-            if (s == stop) {
-                interrupted = checkpointAndRestore(interrupted, program, store);
+        try {
+            for (int s = 0; s < steps.size(); s++) {
+                if (s == stop) {
+                    Circuit before = interrupted;
+                    interrupted = checkpointAndRestore(before, program, store);
+                    before.close();
+                }
+                Map<String, Batch> expected = step(uninterrupted, steps.get(s));
+                assertThat(step(interrupted, steps.get(s))).as("step %d after a restore before step %d", s, stop)
+                        .isEqualTo(expected);
             }
-            Map<String, Batch> expected = step(uninterrupted, steps.get(s));
-            assertThat(step(interrupted, steps.get(s))).as("step %d after a restore before step %d", s, stop)
-                    .isEqualTo(expected);
+        } finally {
+            uninterrupted.close();
+            interrupted.close();
         }
     }
 

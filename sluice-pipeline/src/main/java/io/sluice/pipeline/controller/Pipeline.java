@@ -185,7 +185,7 @@ public final class Pipeline {
                 }
             }
             Connectors connectors = Connectors.create(config, program);
-            Circuit circuit = program.newCircuit();
+            Circuit circuit = program.newCircuit(config.workers());
             Controller.Counters counters = new Controller.Counters();
             Optional<CheckpointRecord> restoredRecord = Optional.empty();
             if (st.isPresent()) {
@@ -210,7 +210,10 @@ public final class Pipeline {
             Controller c = new Controller(circuit, st, programFingerprint,
                     config.checkpointIntervalSecs().map(Duration::ofSeconds), counters);
             connectors.open(c, st, restoredRecord);
-            c.terminated().whenComplete((v, e) -> connectors.close());
+            c.terminated().whenComplete((v, e) -> {
+                connectors.close();
+                circuit.close();
+            });
             c.stepOnce();
             synchronized (lock) {
                 if (phase == Phase.INITIALIZATION_ERROR || phase == Phase.FAILED) {

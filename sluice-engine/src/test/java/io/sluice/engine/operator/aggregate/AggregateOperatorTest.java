@@ -129,12 +129,12 @@ class AggregateOperatorTest {
 
     @Test
     void averagesEqualRecomputeAndSurviveRestore() {
-        OperatorProperty.check(200, () -> {
+        OperatorProperty.check(200, workers -> {
             CircuitBuilder b = new CircuitBuilder();
             CircuitBuilder.Stream t = b.input("t");
             b.output("grouped", t.indexBy(r -> Row.of(r.get(0)), r -> r).aggregate(AVGS), true);
             b.output("global", t.indexBy(r -> Row.EMPTY, r -> r).globalAggregate(AVGS), true);
-            return b.build();
+            return b.build(workers);
         }, DOMAIN, tables -> {
             Multiset grouped = new Multiset();
             for (int g = 0; g < 3; g++) {

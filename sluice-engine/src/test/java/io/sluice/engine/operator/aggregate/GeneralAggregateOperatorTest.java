@@ -79,7 +79,7 @@ class GeneralAggregateOperatorTest {
 
     @Test
     void minMaxAndTheGenericHookEqualRecomputeAndSurviveRestore() {
-        OperatorProperty.check(200, () -> {
+        OperatorProperty.check(200, workers -> {
             CircuitBuilder b = new CircuitBuilder();
             CircuitBuilder.Stream t = b.input("t");
             b.output("min", t.indexBy(r -> Row.of(r.get(0)), r -> r).min(1), true);
@@ -87,7 +87,7 @@ class GeneralAggregateOperatorTest {
             b.output("maxString", t.indexBy(r -> Row.of(r.get(0)), r -> r).max(2), true);
             b.output("countDistinct", t.indexBy(r -> Row.of(r.get(0)), r -> r).groupAggregate(COUNT_DISTINCT, null), true);
             b.output("globalMax", t.indexBy(r -> Row.EMPTY, r -> r).globalGroupAggregate(MinMax.max(1)), true);
-            return b.build();
+            return b.build(workers);
         }, DOMAIN, GeneralAggregateOperatorTest::recompute);
     }
 }

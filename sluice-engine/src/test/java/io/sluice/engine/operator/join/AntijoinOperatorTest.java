@@ -15,7 +15,7 @@ class AntijoinOperatorTest {
     /** Rows (k, v): k in 0..3, v in 0..2. */
     private static final ChangeScript.Domain DOMAIN = ChangeScript.Domain.of(n -> Row.of(n % 4, (n / 4) % 3));
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream a = b.input("a").indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1)));
         CircuitBuilder.Stream c = b.input("b").indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1)));
@@ -23,7 +23,7 @@ class AntijoinOperatorTest {
         // LEFT JOIN = inner join + the unmatched left rows padded with NULL
         b.output("left", a.join(c, (k, l, r) -> Row.of(k.get(0), l.get(0), r.get(0)))
                 .plus(a.antijoin(c).deindex((k, v) -> Row.of(k.get(0), v.get(0), null))), true);
-        return b.build();
+        return b.build(workers);
     }
 
     private static Map<String, Multiset> recompute(List<Multiset> tables) {

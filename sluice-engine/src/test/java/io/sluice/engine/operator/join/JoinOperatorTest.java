@@ -7,6 +7,8 @@ import io.sluice.engine.circuit.CircuitBuilder;
 import io.sluice.engine.operator.JoinFunction;
 import io.sluice.engine.testing.ChangeScript;
 import io.sluice.engine.testing.IncrementalCheck;
+import io.sluice.engine.circuit.Circuit;
+import io.sluice.engine.testing.OperatorProperty;
 import io.sluice.engine.testing.Multiset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,13 @@ class JoinOperatorTest {
             CircuitBuilder.Stream c = b.input("b").indexBy(r -> Row.of(r.get(0)), r -> Row.of(r.get(1)));
             b.output("join", a.join(c, JOIN), true);
             b.output("self", a.join(a, JOIN), true);
-            IncrementalCheck.run(script, b.build(), DOMAIN, tables -> Map.of(
-                    "join", naiveJoin(tables.get(0), tables.get(1)),
-                    "self", naiveJoin(tables.get(0), tables.get(0))));
+            for (int workers : OperatorProperty.WORKERS) {
+                try (Circuit circuit = b.build(workers)) {
+                    IncrementalCheck.run(script, circuit, DOMAIN, tables -> Map.of(
+                            "join", naiveJoin(tables.get(0), tables.get(1)),
+                            "self", naiveJoin(tables.get(0), tables.get(0))));
+                }
+            }
         });
     }
 }

@@ -14,6 +14,7 @@ import io.sluice.engine.operator.AggregateCall.NumericType;
 import io.sluice.engine.operator.aggregate.MinMax;
 import io.sluice.engine.testing.ChangeScript;
 import io.sluice.engine.testing.Multiset;
+import io.sluice.engine.testing.OperatorProperty;
 import io.sluice.engine.testing.RestoreCheck;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ class LatenessRetentionTest {
     /** Rows (k, t): k in 0..2, t in 0..29; two tables a and b. */
     private static final ChangeScript.Domain DOMAIN = ChangeScript.Domain.of(n -> Row.of(n % 3, (long) ((n / 3) % 30)));
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream a = b.input("a").lateness(1, LATENESS);
         CircuitBuilder.Stream c = b.input("b").lateness(1, LATENESS);
@@ -61,7 +62,7 @@ class LatenessRetentionTest {
                     return Math.abs(ta - tb) <= BAND ? Row.of(k.get(0), ta, tb) : null;
                 }, Retain.values(c.waterline(), 0, w -> (Long) w - BAND), Retain.values(a.waterline(), 0, w -> (Long) w - BAND)),
                 true);
-        return b.build();
+        return b.build(workers);
     }
 
     /**
@@ -138,8 +139,18 @@ class LatenessRetentionTest {
     @Test
     void cleanedUpStateGivesTheSameOutputsAsRecomputeAndSurvivesRestore() {
         qt().withExamples(300).forAll(ChangeScript.steps(12, 8), integers().between(0, 12)).checkAssert((script, stop) -> {
+            for (int workers : OperatorProperty.WORKERS) {
+                try (Circuit circuit = program(workers)) {
+                    checkAgainstRecompute(script, circuit);
+                }
+                RestoreCheck.run(script, stop, () -> program(workers), DOMAIN);
+            }
+        });
+    }
+
+    private static void checkAgainstRecompute(List<List<Integer>> script, Circuit circuit) {
+        {
             List<List<ChangeScript.Change>> steps = RestoreCheck.decode(script, 2, DOMAIN);
-            Circuit circuit = program();
             List<LateFilter> filters = List.of(new LateFilter(), new LateFilter());
             List<Multiset> accepted = List.of(new Multiset(), new Multiset());
             Map<String, Multiset> integrals = new HashMap<>();
@@ -156,7 +167,6 @@ class LatenessRetentionTest {
                     assertThat(integrals.get(name).asMap()).as("%s after step %d", name, s).isEqualTo(expected.get(name).asMap());
                 }
             }
-            RestoreCheck.run(script, stop, LatenessRetentionTest::program, DOMAIN);
-        });
+        }
     }
 }

@@ -29,14 +29,14 @@ class WindowsTest {
         return Row.of(n % 2, (long) t, BASE.plusSeconds(t));
     });
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream t = b.input("t");
         b.output("tumble", t.tumble(1, 5L, 2L), true);
         b.output("hop", t.hop(1, 3L, 7L, 1L), true);
         b.output("gaps", t.hop(1, 5L, 3L), true);
         b.output("timestamps", t.tumble(2, Duration.ofSeconds(10)).map(r -> Row.of(r.get(0), r.get(3), r.get(4))), true);
-        return b.build();
+        return b.build(workers);
     }
 
     /** Every window [s, s + size) with s = offset + j * slide that holds t, by brute force. */

@@ -23,7 +23,7 @@ class TopKOperatorTest {
     /** ORDER BY x DESC. */
     private static final Comparator<Row> BY_X_DESC = Comparator.comparing((Row r) -> (Integer) r.get(1)).reversed();
 
-    private static Circuit program() {
+    private static Circuit program(int workers) {
         CircuitBuilder b = new CircuitBuilder();
         CircuitBuilder.Stream byPartition = b.input("t").indexBy(r -> Row.of(r.get(0)), r -> r);
         for (RankKind kind : RankKind.values()) {
@@ -33,7 +33,7 @@ class TopKOperatorTest {
                 b.output("ascending-" + kind + "-" + k, byPartition.topK(new int[] {1}, false, k, kind), true);
             }
         }
-        return b.build();
+        return b.build(workers);
     }
 
     /** The top k of each partition in {@code order}, ties broken by {@code tieBreak}, numbered as {@code kind} numbers them. */
