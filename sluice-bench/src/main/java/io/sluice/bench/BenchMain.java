@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.sluice.bench.engine.BatchBuildBenchmark;
 import io.sluice.bench.engine.CheckpointWriteBenchmark;
 import io.sluice.bench.pipeline.IngressScenario;
+import io.sluice.bench.pipeline.KafkaIngestScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ public final class BenchMain {
 
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
-        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(), new JmhScenario(BatchBuildBenchmark.class),
+        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(), new KafkaIngestScenario(), new JmhScenario(BatchBuildBenchmark.class),
                 new JmhScenario(CheckpointWriteBenchmark.class))) {
             all.put(s.name(), s);
         }
