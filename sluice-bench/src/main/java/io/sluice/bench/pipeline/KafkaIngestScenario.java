@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * once, {@code t.kafka} the measured topic but starts paused. Once the warm-up rows are processed,
  * the benchmark starts {@code t.kafka} and the clock runs until {@code /stats} reports every row
  * processed ({@code total_processed_records}): every row then went through a step into the table.
+ * The run fails if more records than were sent are processed.
  */
 public final class KafkaIngestScenario implements Scenario {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestScenario.class);
@@ -67,9 +68,13 @@ public final class KafkaIngestScenario implements Scenario {
                 "jvm-options", "timeout-secs");
     }
 
-    /** What one run reads. */
+    /**
+     * What one run reads. {@code countTable} (the smoke test's setting) declares the table
+     * materialized and, after the clock, requires {@code SELECT COUNT(*) FROM t} to count every row
+     * once; the benchmark leaves it off, since a materialized table keeps a second copy of its state.
+     */
     record Settings(int rows, int warmupRows, int partitions, String updateFormat, Map<String, String> consumerProperties,
-            Duration timeout) {
+            Duration timeout, boolean countTable) {
     }
 
     @Override
@@ -80,7 +85,7 @@ public final class KafkaIngestScenario implements Scenario {
                 args.positiveInt("partitions", 4),
                 args.choices("update-format", "insert_delete", Set.of("insert_delete", "raw")).get(0),
                 consumerProperties(args.string("consumer-properties", "")),
-                Duration.ofSeconds(args.positiveInt("timeout-secs", 600)));
+                Duration.ofSeconds(args.positiveInt("timeout-secs", 600)), false);
         Path jar = SigtermExitScenario.locateJar(args.string("jar", "sluice-pipeline/target/sluice.jar"));
         String jvm = args.string("jvm-options", "").strip();
         List<String> jvmOptions = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
@@ -158,7 +163,8 @@ public final class KafkaIngestScenario implements Scenario {
 
         Path work = dir.resolve("pipeline");
         Files.createDirectories(work);
-        Files.writeString(work.resolve("program.sql"), IngressScenario.PROGRAM);
+        Files.writeString(work.resolve("program.sql"), settings.countTable()
+                ? IngressScenario.PROGRAM.replace(");\n", ") WITH ('materialized' = 'true');\n") : IngressScenario.PROGRAM);
         Files.writeString(work.resolve("config.yaml"), config(bootstrap, topic, warmupTopic, format, settings));
         try (PipelineProcess process = PipelineProcess.start(jar, work, jvmOptions, Duration.ofMinutes(2))) {
             PipelineClient client = new PipelineClient(process.port(), true);
@@ -192,6 +198,12 @@ public final class KafkaIngestScenario implements Scenario {
                 out.add(new ResultLine("broker_cpu_ns_per_row", labels, Math.round((double) brokerCpu / settings.rows()), "ns"));
             }
             process.residentBytes().ifPresent(rss -> out.add(new ResultLine("pipeline_rss_bytes", labels, rss, "bytes")));
+            // After the clock: the rows are in the table, one per key, not just counted as processed.
+            long inTable = settings.countTable() ? tableRows(process.port()) : (long) settings.warmupRows() + settings.rows();
+            if (inTable != (long) settings.warmupRows() + settings.rows()) {
+                throw new IllegalStateException("table t holds " + inTable + " rows, expected "
+                        + ((long) settings.warmupRows() + settings.rows()));
+            }
             return out;
         }
     }
@@ -336,6 +348,19 @@ public final class KafkaIngestScenario implements Scenario {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** {@code SELECT COUNT(*) FROM t} through {@code GET /query}. */
+    private static long tableRows(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String sql = java.net.URLEncoder.encode("SELECT COUNT(*) AS n FROM t", StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/query?format=json&sql=" + sql)).timeout(Duration.ofMinutes(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /query answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body().strip()).path("n").asLong(-1);
     }
 
     private static void awaitRunning(PipelineClient client, Duration timeout) throws Exception {
