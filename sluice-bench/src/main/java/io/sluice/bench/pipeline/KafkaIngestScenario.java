@@ -233,8 +233,16 @@ public final class KafkaIngestScenario implements Scenario {
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false; // created, but not yet in the broker's metadata
+            }
             if (ready) {
                 return;
             }
