@@ -155,9 +155,9 @@ public final class KafkaIngestScenario implements Scenario {
                     new NewTopic(warmupTopic, settings.partitions(), (short) 1))).all().get();
             awaitLeaders(admin, List.of(topic, warmupTopic));
         }
-        long bytes = fill(bootstrap, warmupTopic, format, settings, -settings.warmupRows(), settings.warmupRows());
+        fill(bootstrap, warmupTopic, format, settings, -settings.warmupRows(), settings.warmupRows());
         long start = System.nanoTime();
-        bytes = fill(bootstrap, topic, format, settings, 0, settings.rows());
+        long bytes = fill(bootstrap, topic, format, settings, 0, settings.rows());
         LOG.atInfo().addKeyValue("topic", topic).addKeyValue("rows", settings.rows()).addKeyValue("bytes", bytes)
                 .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("topic filled");
 
