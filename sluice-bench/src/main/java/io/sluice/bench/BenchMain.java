@@ -6,6 +6,7 @@ import io.sluice.bench.engine.EngineScenarios;
 import io.sluice.bench.nexmark.NexmarkScenario;
 import io.sluice.bench.nexmark.RecomputeVsIncrementalScenario;
 import io.sluice.bench.pipeline.IngressScenario;
+import io.sluice.bench.pipeline.KafkaIngestScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public final class BenchMain {
 
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
-        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(),
+        for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(), new KafkaIngestScenario(),
                 new JmhScenario(BatchBuildBenchmark.class), new JmhScenario(CheckpointWriteBenchmark.class),
                 new NexmarkScenario(), new RecomputeVsIncrementalScenario())) {
             all.put(s.name(), s);
