@@ -36,7 +36,12 @@ public final class RelLowering {
     private final ExprCompiler exprs;
 
     public RelLowering(RexBuilder rexBuilder) {
-        this.exprs = new ExprCompiler(rexBuilder);
+        this(rexBuilder, null);
+    }
+
+    /** {@code context} (e.g. {@code "view v"}) prefixes the message of every runtime error; null for none. */
+    public RelLowering(RexBuilder rexBuilder, String context) {
+        this.exprs = new ExprCompiler(rexBuilder, context);
     }
 
     public ExprCompiler expressions() {
