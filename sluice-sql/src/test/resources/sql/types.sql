@@ -58,3 +58,27 @@ CREATE MATERIALIZED VIEW v AS SELECT id, CARDINALITY(tags) AS n, tags[2] AS tag2
 query: SELECT * FROM v
 expect:
 ok
+====
+-- CHAR(n) in joins: keys compare as in WHERE (trailing blanks ignored), REAL keys join numerically
+program:
+CREATE TABLE a (c CHAR(4), r REAL) WITH ('materialized' = 'true');
+CREATE TABLE b (v VARCHAR, c2 CHAR(2), i INT) WITH ('materialized' = 'true');
+insert a: ab | 1.5
+insert b: ab | ab | 1
+query: SELECT a.c || '|' AS x, a.c = b.c2 AS eq FROM a JOIN b ON a.c = b.c2
+expect:
+ab  | | true
+ok
+====
+-- a REAL join key equals an INT only when the values are equal
+program:
+CREATE TABLE a (r REAL) WITH ('materialized' = 'true');
+CREATE TABLE b (i INT) WITH ('materialized' = 'true');
+insert a: 1.5
+insert a: 2
+insert b: 1
+insert b: 2
+query: SELECT a.r, b.i FROM a JOIN b ON a.r = b.i
+expect:
+2.0 | 2
+ok

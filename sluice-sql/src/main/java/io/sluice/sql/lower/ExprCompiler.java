@@ -273,12 +273,20 @@ public final class ExprCompiler {
         }
         typeOf(source);
         Expr a = build(operand);
+        if (source.getSqlTypeName() == SqlTypeName.CHAR && type.kind() == Kind.VARCHAR) {
+            // a CHAR's trailing blanks are padding, not text: they go when it becomes a VARCHAR
+            return row -> {
+                Object v = a.eval(row);
+                return v == null ? null : Values.cast(((String) v).stripTrailing(), type);
+            };
+        }
         return row -> Values.cast(a.eval(row), type);
     }
 
     /**
      * A comparison. CHAR operands compare with trailing blanks ignored (SQL's PAD SPACE), so a
-     * CHAR(5) column holding {@code 'ab   '} equals {@code 'ab'}.
+     * CHAR(5) column holding {@code 'ab   '} equals {@code 'ab'}; a CHAR cast to VARCHAR (as Calcite
+     * does to compare it with a VARCHAR) loses its trailing blanks, so the answer is the same.
      */
     private Expr comparison(SqlKind kind, RexNode left, RexNode right) {
         return strict(comparable(left, right), comparable(right, left), (x, y) -> {
@@ -306,13 +314,8 @@ public final class ExprCompiler {
         };
     }
 
-    /** A CHAR value, or one Calcite cast from CHAR to VARCHAR to compare it with a VARCHAR. */
     private static boolean isChar(RexNode node) {
-        if (node.getType().getSqlTypeName() == SqlTypeName.CHAR) {
-            return true;
-        }
-        return node.getKind() == SqlKind.CAST && SqlTypeName.CHAR_TYPES.contains(node.getType().getSqlTypeName())
-                && ((RexCall) node).getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.CHAR;
+        return node.getType().getSqlTypeName() == SqlTypeName.CHAR;
     }
 
     static boolean isTemporal(RelDataType type) {
