@@ -173,7 +173,7 @@ public final class SqlCompiler {
         if (rel instanceof Sort sort && sort.fetch == null && sort.offset == null) {
             rel = sort.getInput(); // a view is a set of rows: its ORDER BY has nothing to order
         }
-        Plan plan = lower(catalog, rel, root, query.getParserPosition());
+        Plan plan = lower(catalog, rel, root, query.getParserPosition(), "view " + name);
         Relation view = new Relation(name, columns, List.of(), materialized);
         catalog.add(view, nameId.getParserPosition());
         plans.put(name, plan);
@@ -182,8 +182,13 @@ public final class SqlCompiler {
 
     /** Lowers {@code rel} and applies the root's final projection; positions errors at {@code pos}. */
     static Plan lower(Catalog catalog, RelNode rel, RelRoot root, SqlParserPos pos) {
+        return lower(catalog, rel, root, pos, null);
+    }
+
+    /** As above; {@code context} (e.g. {@code "view v"}) prefixes runtime errors of the plan's expressions. */
+    static Plan lower(Catalog catalog, RelNode rel, RelRoot root, SqlParserPos pos, String context) {
         try {
-            RelLowering lowering = new RelLowering(rel.getCluster().getRexBuilder());
+            RelLowering lowering = new RelLowering(rel.getCluster().getRexBuilder(), context);
             Plan plan = lowering.lower(rel);
             if (root == null || root.isRefTrivial()) {
                 return plan;

@@ -49,6 +49,13 @@ class DifferentialTest {
                 + "GROUP BY c.name HAVING COUNT(*) > 1");
         VIEWS.put("labels", "SELECT UPPER(name) || '-' || COALESCE(region, '?') AS label, id, id * 10 + 1 AS k "
                 + "FROM customers WHERE name IS NOT NULL AND NOT (region = 'zz')");
+        VIEWS.put("numeric_functions", "SELECT oid, ABS(amount - 5) AS a, MOD(amount, 3) AS m, NULLIF(cust, 2) AS nc, "
+                + "amount BETWEEN 1 AND 4 AS btw, cust IN (1, 3) AS inl, cust NOT IN (0, 4) AS ninl, FLOOR(price) AS fp, "
+                + "CEIL(price) AS cp, ROUND(price, 1) AS rp, ABS(price) AS ap, CAST(amount AS DECIMAL(6, 1)) / 4 AS q "
+                + "FROM orders WHERE amount IS DISTINCT FROM 6");
+        VIEWS.put("string_functions", "SELECT id, SUBSTRING(name FROM 2 FOR 2) AS s, REPLACE(name, 'n', 'N') AS r, "
+                + "CHAR_LENGTH(name) AS l, name LIKE '%n%' AS lk, name NOT LIKE '_o_' AS nlk, TRIM(BOTH 'a' FROM name) AS t, "
+                + "LOWER(UPPER(region)) AS lr, CAST(id AS VARCHAR) || COALESCE(region, '') AS k FROM customers");
         VIEWS.put("sub", "SELECT s.cust, s.n FROM (SELECT cust, COUNT(*) AS n FROM orders "
                 + "WHERE cust IS NOT NULL GROUP BY cust) AS s WHERE s.n >= 2");
     }

@@ -92,6 +92,28 @@ class EndToEndTest {
     }
 
     @Test
+    void runtimeError_namesTheViewAndLeavesStateAsBeforeTheStep() {
+        Circuit circuit = SqlCompiler.compile("""
+                CREATE TABLE t (a INT, b INT) WITH ('materialized' = 'true');
+                CREATE MATERIALIZED VIEW ratios AS SELECT a / b AS r FROM t;
+                CREATE MATERIALIZED VIEW casts AS SELECT CAST(CAST(a AS VARCHAR) || 'x' AS INT) AS c FROM t WHERE b < 0;
+                """).newCircuit();
+        circuit.append("t", Row.of(6, 3), 1);
+        circuit.step();
+        circuit.append("t", Row.of(1, 0), 1);
+        assertThatThrownBy(circuit::step).isInstanceOf(EvaluationException.class)
+                .hasMessage("view ratios: division by zero");
+        assertThat(circuit.snapshot("ratios")).isEqualTo(Batch.ofRow(Row.of(2), 1));
+        assertThat(circuit.snapshot("t")).isEqualTo(Batch.ofRow(Row.of(6, 3), 1));
+        circuit.append("t", Row.of(4, -1), 1);
+        assertThatThrownBy(circuit::step).isInstanceOf(EvaluationException.class)
+                .hasMessage("view casts: cannot cast '4x' to INTEGER");
+        circuit.append("t", Row.of(8, 2), 1);
+        circuit.step();
+        assertThat(circuit.snapshot("ratios")).isEqualTo(Batch.builder().add(Row.of(2), 1).add(Row.of(4), 1).build());
+    }
+
+    @Test
     void adHocQuery_refusesWhatItCannotRun() {
         CompiledProgram program = SqlCompiler.compile(PROGRAM);
         assertThatThrownBy(() -> program.compileQuery("SELECT * FROM m UNION SELECT * FROM m"))

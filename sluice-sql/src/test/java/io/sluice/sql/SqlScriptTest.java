@@ -3,6 +3,7 @@ package io.sluice.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.engine.EvaluationException;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.circuit.Circuit;
 import io.sluice.sql.lower.Values;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.TestFactory;
  * ok
  * </pre>
  * or {@code error: fragment} in place of {@code expect:}...{@code ok} (the query must be refused) or
- * right after the program (the program must be refused).
+ * right after the program (the program must be refused), or {@code runtime-error: fragment} in place of
+ * {@code expect:}...{@code ok} (evaluating the query must fail with that message).
  */
 class SqlScriptTest {
     @TestFactory
@@ -91,6 +93,14 @@ class SqlScriptTest {
                     String fragment = next.substring("error:".length()).trim();
                     assertThatThrownBy(() -> compiled.compileQuery(sql))
                             .isInstanceOf(SqlCompileException.class).hasMessageContaining(fragment);
+                    i++;
+                    continue;
+                }
+                if (next.startsWith("runtime-error:")) {
+                    String fragment = next.substring("runtime-error:".length()).trim();
+                    AdHocQuery query = compiled.compileQuery(sql);
+                    assertThatThrownBy(() -> query.run(circuit::snapshot))
+                            .isInstanceOf(EvaluationException.class).hasMessageContaining(fragment);
                     i++;
                     continue;
                 }

@@ -1,14 +1,21 @@
 package io.sluice.engine.algebra;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * An immutable tuple of SQL values.
  *
- * <p>Values are {@code null}, {@link Boolean}, {@link Integer}, {@link Long}, {@link Double},
- * {@link BigDecimal}, {@link String} or {@link LocalDateTime}. Rows order lexicographically,
+ * <p>Values are {@code null}, {@link Boolean}, {@link Integer}, {@link Long}, {@link Float},
+ * {@link Double}, {@link BigDecimal}, {@link String}, {@link LocalDateTime}, {@link LocalDate},
+ * {@link LocalTime}, {@link ByteString} or an unmodifiable {@link List} of such values (a SQL
+ * ARRAY, which orders element by element, a shorter prefix first). Rows order lexicographically,
  * column by column, with NULL before every other value; that order is what batches are sorted
  * by. Two DECIMALs compare and hash by numeric value, so {@code 1.0} and {@code 1.00} are one
  * key, as SQL wants.
@@ -48,11 +55,17 @@ public final class Row implements Comparable<Row> {
 
     private static Object normalize(Object value) {
         if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
-                || value instanceof Double || value instanceof String || value instanceof LocalDateTime) {
+                || value instanceof Double || value instanceof String || value instanceof LocalDateTime
+                || value instanceof BigDecimal || value instanceof Float || value instanceof LocalDate
+                || value instanceof LocalTime || value instanceof ByteString) {
             return value;
         }
-        if (value instanceof BigDecimal d) {
-            return d;
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object element : list) {
+                copy.add(normalize(element));
+            }
+            return Collections.unmodifiableList(copy);
         }
         throw new IllegalArgumentException("unsupported value type: " + value.getClass().getName());
     }
@@ -123,6 +136,15 @@ public final class Row implements Comparable<Row> {
         if (b == null) {
             return 1;
         }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+                int c = compareValues(x.get(i), y.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(x.size(), y.size());
+        }
         if (a.getClass() == b.getClass()) {
             return ((Comparable) a).compareTo(b);
         }
@@ -148,7 +170,22 @@ public final class Row implements Comparable<Row> {
         if (v instanceof String) {
             return 5;
         }
-        return 6;
+        if (v instanceof Float) {
+            return 6;
+        }
+        if (v instanceof List) {
+            return 7;
+        }
+        if (v instanceof LocalDateTime) {
+            return 8;
+        }
+        if (v instanceof LocalDate) {
+            return 9;
+        }
+        if (v instanceof LocalTime) {
+            return 10;
+        }
+        return 11;
     }
 
     @Override
@@ -173,17 +210,26 @@ public final class Row implements Comparable<Row> {
         if (h == 0) {
             h = 1;
             for (Object v : values) {
-                int vh;
-                if (v instanceof BigDecimal d) {
-                    vh = d.signum() == 0 ? 0 : d.stripTrailingZeros().hashCode();
-                } else {
-                    vh = v == null ? 0 : v.hashCode();
-                }
-                h = 31 * h + vh;
+                h = 31 * h + valueHash(v);
             }
             hash = h == 0 ? 1 : h;
         }
         return hash;
+    }
+
+    /** A hash consistent with {@link #compareValues}: DECIMALs by numeric value, ARRAYs element by element. */
+    private static int valueHash(Object v) {
+        if (v instanceof BigDecimal d) {
+            return d.signum() == 0 ? 0 : d.stripTrailingZeros().hashCode();
+        }
+        if (v instanceof List<?> list) {
+            int h = 1;
+            for (Object element : list) {
+                h = 31 * h + valueHash(element);
+            }
+            return h;
+        }
+        return v == null ? 0 : v.hashCode();
     }
 
     @Override

@@ -168,6 +168,39 @@ final class Decoder {
                     throw malformed("timestamp out of range: " + seconds);
                 }
             }
+            case Encoder.TAG_REAL -> {
+                int bits = 0;
+                for (int i = 0; i < 4; i++) {
+                    bits = (bits << 8) | readByte();
+                }
+                yield Float.intBitsToFloat(bits);
+            }
+            case Encoder.TAG_DATE -> {
+                try {
+                    yield java.time.LocalDate.ofEpochDay(readSignedVarLong());
+                } catch (java.time.DateTimeException e) {
+                    throw malformed("date out of range");
+                }
+            }
+            case Encoder.TAG_TIME -> {
+                long nanos = readVarLong();
+                if (nanos < 0 || nanos >= 86_400_000_000_000L) {
+                    throw malformed("time of day out of range: " + nanos);
+                }
+                yield java.time.LocalTime.ofNanoOfDay(nanos);
+            }
+            case Encoder.TAG_BINARY -> io.sluice.engine.algebra.ByteString.of(readBytes());
+            case Encoder.TAG_ARRAY -> {
+                long size = readVarLong();
+                if (size < 0 || size > Integer.MAX_VALUE) {
+                    throw malformed("array size out of range: " + size);
+                }
+                java.util.List<Object> list = new java.util.ArrayList<>((int) Math.min(size, 1024));
+                for (long i = 0; i < size; i++) {
+                    list.add(readValue());
+                }
+                yield java.util.Collections.unmodifiableList(list);
+            }
             default -> throw malformed("unknown value tag " + tag);
         };
     }

@@ -1,5 +1,6 @@
 package io.sluice.engine.storage;
 
+import io.sluice.engine.algebra.ByteString;
 import io.sluice.engine.algebra.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -7,8 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,6 +28,11 @@ final class Encoder {
     static final byte TAG_DECIMAL = 5;
     static final byte TAG_STRING = 6;
     static final byte TAG_TIMESTAMP = 7;
+    static final byte TAG_REAL = 8;
+    static final byte TAG_DATE = 9;
+    static final byte TAG_TIME = 10;
+    static final byte TAG_BINARY = 11;
+    static final byte TAG_ARRAY = 12;
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
@@ -85,6 +94,27 @@ final class Encoder {
             buffer.write(TAG_TIMESTAMP);
             writeSignedVarLong(t.toEpochSecond(ZoneOffset.UTC));
             writeVarLong(t.getNano());
+        } else if (value instanceof Float f) {
+            buffer.write(TAG_REAL);
+            int bits = Float.floatToRawIntBits(f);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buffer.write(bits >>> shift);
+            }
+        } else if (value instanceof LocalDate d) {
+            buffer.write(TAG_DATE);
+            writeSignedVarLong(d.toEpochDay());
+        } else if (value instanceof LocalTime t) {
+            buffer.write(TAG_TIME);
+            writeVarLong(t.toNanoOfDay());
+        } else if (value instanceof ByteString b) {
+            buffer.write(TAG_BINARY);
+            writeBytes(b.toByteArray());
+        } else if (value instanceof List<?> list) {
+            buffer.write(TAG_ARRAY);
+            writeVarLong(list.size());
+            for (Object element : list) {
+                writeValue(element);
+            }
         } else {
             throw new IllegalArgumentException("unsupported value type: " + value.getClass().getName());
         }

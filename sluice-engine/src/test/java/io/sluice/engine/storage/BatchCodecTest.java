@@ -7,13 +7,16 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.ByteString;
 import io.sluice.engine.algebra.Row;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,11 @@ class BatchCodecTest {
     private static final List<Object> VALUES = List.of(true, false, 0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE,
             0L, Long.MIN_VALUE, Long.MAX_VALUE, 1.5, -0.0, Double.NaN, Double.NEGATIVE_INFINITY,
             new BigDecimal("123.4500"), new BigDecimal("-1E+30"), BigDecimal.ZERO, "", "héllo ✓ 𝄞",
-            LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999), LocalDateTime.of(2024, 2, 29, 12, 0));
+            LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999), LocalDateTime.of(2024, 2, 29, 12, 0),
+            1.25f, Float.NaN, -0.0f, LocalDate.of(1969, 12, 31), LocalDate.of(2024, 2, 29),
+            LocalTime.MIDNIGHT, LocalTime.of(23, 59, 59, 999_999_999), ByteString.fromHex(""),
+            ByteString.fromHex("00ff7f80"), List.of(), Arrays.asList(1, null, 3),
+            List.of(List.of("a", "b"), List.of()));
 
     private static byte[] encode(Batch batch) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package io.sluice.pipeline.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.engine.algebra.ByteString;
 import io.sluice.engine.algebra.Row;
 import io.sluice.sql.Column;
 import java.io.IOException;
@@ -49,6 +50,26 @@ public final class RowJsonWriter {
             gen.writeNumber(d.toPlainString());
         } else if (v instanceof LocalDateTime t) {
             gen.writeString(formatTimestamp(t));
+        } else if (v instanceof java.time.LocalTime t) {
+            gen.writeString(t.format(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME));
+        } else if (v instanceof Float f) {
+            if (f.isNaN() || f.isInfinite()) {
+                gen.writeString(f.toString());
+            } else {
+                gen.writeNumber(f);
+            }
+        } else if (v instanceof ByteString b) {
+            gen.writeStartArray();
+            for (int i = 0; i < b.length(); i++) {
+                gen.writeNumber(b.byteAt(i));
+            }
+            gen.writeEndArray();
+        } else if (v instanceof List<?> list) {
+            gen.writeStartArray();
+            for (Object element : list) {
+                writeValue(gen, element);
+            }
+            gen.writeEndArray();
         } else {
             gen.writeString(v.toString());
         }

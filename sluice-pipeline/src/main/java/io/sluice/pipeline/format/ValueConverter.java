@@ -1,22 +1,29 @@
 package io.sluice.pipeline.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.engine.algebra.ByteString;
 import io.sluice.sql.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Converts JSON values and CSV text to the Java value of a column's SQL type, checking range,
  * precision and form. Rows hold Integer for TINYINT/SMALLINT/INTEGER, Long for BIGINT, Double,
- * BigDecimal, String, Boolean and LocalDateTime (TIMESTAMP, UTC).
+ * BigDecimal, String, Boolean and LocalDateTime (TIMESTAMP, UTC); Float for REAL, LocalDate,
+ * LocalTime, ByteString for VARBINARY (JSON: an array of bytes; CSV: hex) and a List for ARRAY
+ * (JSON only).
  */
 final class ValueConverter {
     static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
@@ -71,7 +78,98 @@ final class ValueConverter {
                 }
                 yield timestamp(node.textValue());
             }
+            case REAL, CHAR, VARBINARY, DATE, TIME, ARRAY, INTERVAL_DAY_TIME, INTERVAL_YEAR_MONTH ->
+                    moreFromJson(node, type);
         };
+    }
+
+    /** The types added after the first set: REAL, CHAR(n), VARBINARY, DATE, TIME and ARRAY. */
+    private static Object moreFromJson(JsonNode node, ColumnType type) throws ValueParseException {
+        switch (type.kind()) {
+            case REAL -> {
+                if (!node.isNumber()) {
+                    throw new ValueParseException("expected a number, found " + describe(node));
+                }
+                return node.floatValue();
+            }
+            case CHAR -> {
+                if (!node.isTextual()) {
+                    throw new ValueParseException("expected a string, found " + describe(node));
+                }
+                return fixedChar(node.textValue(), type);
+            }
+            case VARBINARY -> {
+                if (!node.isArray()) {
+                    throw new ValueParseException("expected an array of bytes (0-255), found " + describe(node));
+                }
+                byte[] bytes = new byte[node.size()];
+                for (int i = 0; i < bytes.length; i++) {
+                    JsonNode b = node.get(i);
+                    if (!b.isIntegralNumber() || b.intValue() < 0 || b.intValue() > 255) {
+                        throw new ValueParseException("expected a byte (0-255), found " + describe(b));
+                    }
+                    bytes[i] = (byte) b.intValue();
+                }
+                return ByteString.of(bytes);
+            }
+            case DATE, TIME -> {
+                if (!node.isTextual()) {
+                    throw new ValueParseException("expected a " + type.kind().name().toLowerCase(java.util.Locale.ROOT)
+                            + " string, found " + describe(node));
+                }
+                return moreFromText(node.textValue().strip(), type);
+            }
+            case ARRAY -> {
+                if (!node.isArray()) {
+                    throw new ValueParseException("expected an array, found " + describe(node));
+                }
+                List<Object> out = new ArrayList<>(node.size());
+                for (JsonNode element : node) {
+                    out.add(fromJson(element, type.element()));
+                }
+                return Collections.unmodifiableList(out);
+            }
+            default -> throw new ValueParseException("no input form for type " + type);
+        }
+    }
+
+    private static Object moreFromText(String t, ColumnType type) throws ValueParseException {
+        try {
+            return switch (type.kind()) {
+                case REAL -> Float.parseFloat(t);
+                case DATE -> LocalDate.parse(t);
+                case TIME -> LocalTime.parse(t);
+                case VARBINARY -> ByteString.fromHex(t);
+                default -> throw new ValueParseException("type " + type + " has no CSV form; use JSON");
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new ValueParseException("expected a " + type + " like " + example(type) + ", found '" + t + "'");
+        } catch (IllegalArgumentException e) {
+            throw new ValueParseException("expected hex digits for " + type + ", found '" + t + "'");
+        }
+    }
+
+    private static String example(ColumnType type) {
+        return switch (type.kind()) {
+            case DATE -> "'2024-01-31'";
+            case TIME -> "'12:30:00'";
+            default -> "'1.5'";
+        };
+    }
+
+    /** A CHAR(n) value: blank-padded to n; longer text is refused unless the excess is blanks. */
+    private static String fixedChar(String text, ColumnType type) throws ValueParseException {
+        int n = type.precision();
+        if (n < 0 || text.length() == n) {
+            return text;
+        }
+        if (text.length() < n) {
+            return text + " ".repeat(n - text.length());
+        }
+        if (!text.substring(n).isBlank()) {
+            throw new ValueParseException("'" + text + "' is longer than " + type);
+        }
+        return text.substring(0, n);
     }
 
     /** CSV text: an empty field is NULL for every type but VARCHAR, where it is the empty string; NULL/null is NULL. */
@@ -81,6 +179,9 @@ final class ValueConverter {
         }
         if (type.kind() == ColumnType.Kind.VARCHAR) {
             return text;
+        }
+        if (type.kind() == ColumnType.Kind.CHAR) {
+            return fixedChar(text, type);
         }
         String t = text.strip();
         if (t.isEmpty() || t.equals("NULL") || t.equals("null")) {
@@ -102,7 +203,8 @@ final class ValueConverter {
             }
             case DECIMAL -> decimal(t, type);
             case TIMESTAMP -> timestamp(t);
-            case VARCHAR -> t;
+            case VARCHAR, CHAR -> t;
+            case REAL, VARBINARY, DATE, TIME, ARRAY, INTERVAL_DAY_TIME, INTERVAL_YEAR_MONTH -> moreFromText(t, type);
         };
     }
 

@@ -30,7 +30,10 @@ import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -43,6 +46,29 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * query over a view reads the view's stream instead of inlining its definition.
  */
 public final class Catalog {
+    /** The standard operators plus the few library functions Sluice supports (CONCAT, DATE_TRUNC). */
+    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+            caseInsensitive(SqlOperatorTables.of(SqlLibraryOperators.CONCAT_FUNCTION, SqlLibraryOperators.DATE_TRUNC)));
+
+    /** Function names fold to lower case like every unquoted name; match built-in ones in any case. */
+    private static SqlOperatorTable caseInsensitive(SqlOperatorTable table) {
+        return new SqlOperatorTable() {
+            @Override
+            public void lookupOperatorOverloads(org.apache.calcite.sql.SqlIdentifier opName,
+                    org.apache.calcite.sql.SqlFunctionCategory category, org.apache.calcite.sql.SqlSyntax syntax,
+                    List<org.apache.calcite.sql.SqlOperator> operatorList,
+                    org.apache.calcite.sql.validate.SqlNameMatcher nameMatcher) {
+                table.lookupOperatorOverloads(opName, category, syntax, operatorList,
+                        org.apache.calcite.sql.validate.SqlNameMatchers.withCaseSensitive(false));
+            }
+
+            @Override
+            public List<org.apache.calcite.sql.SqlOperator> getOperatorList() {
+                return table.getOperatorList();
+            }
+        };
+    }
+
     private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SluiceTypeSystem.INSTANCE);
     private final SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     private final CalciteConnectionConfig config;
@@ -91,7 +117,7 @@ public final class Catalog {
     public Analyzed analyze(SqlNode query, boolean topOrderAllowed) {
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory,
                 config);
-        SqlValidator validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), reader, typeFactory,
+        SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, reader, typeFactory,
                 SqlValidator.Config.DEFAULT.withIdentifierExpansion(true));
         SqlNode validated;
         try {
@@ -145,6 +171,11 @@ public final class Catalog {
             if (type == null) {
                 throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
                         "column '" + names.get(i) + "' has type " + t.getFullTypeString() + ", which is not supported");
+            }
+            if (!type.storable()) {
+                throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "column '" + names.get(i)
+                        + "' has type " + type + "; an interval can be used inside expressions but not stored in a "
+                        + "column: convert it to a number, e.g. with EXTRACT or TIMESTAMPDIFF");
             }
             columns.add(new Column(names.get(i), type, t.isNullable()));
         }

@@ -36,7 +36,12 @@ public final class RelLowering {
     private final ExprCompiler exprs;
 
     public RelLowering(RexBuilder rexBuilder) {
-        this.exprs = new ExprCompiler(rexBuilder);
+        this(rexBuilder, null);
+    }
+
+    /** {@code context} (e.g. {@code "view v"}) prefixes the message of every runtime error; null for none. */
+    public RelLowering(RexBuilder rexBuilder, String context) {
+        this.exprs = new ExprCompiler(rexBuilder, context);
     }
 
     public ExprCompiler expressions() {
@@ -142,11 +147,16 @@ public final class RelLowering {
 
     /** Converts both sides of an equi-key to one Java class, so equal SQL values are equal keys. */
     private static UnaryOperator<Object> commonKey(ColumnType a, ColumnType b) {
+        if (a.kind() == Kind.CHAR && (b.kind() == Kind.CHAR || b.kind() == Kind.VARCHAR)
+                || b.kind() == Kind.CHAR && a.kind() == Kind.VARCHAR) {
+            return v -> v == null ? null : ((String) v).stripTrailing(); // PAD SPACE, as in comparisons
+        }
         if (a.kind() == b.kind()) {
             return v -> v;
         }
         if (Values.isNumeric(a.kind()) && Values.isNumeric(b.kind())) {
-            if (a.kind() == Kind.DOUBLE || b.kind() == Kind.DOUBLE) {
+            if (a.kind() == Kind.DOUBLE || b.kind() == Kind.DOUBLE || a.kind() == Kind.REAL
+                    || b.kind() == Kind.REAL) {
                 return v -> v == null ? null : ((Number) v).doubleValue();
             }
             if (a.kind() == Kind.DECIMAL || b.kind() == Kind.DECIMAL) {

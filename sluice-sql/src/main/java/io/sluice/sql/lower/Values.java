@@ -1,11 +1,19 @@
 package io.sluice.sql.lower;
 
 import io.sluice.engine.EvaluationException;
+import io.sluice.engine.algebra.ByteString;
+import io.sluice.engine.algebra.Row;
 import io.sluice.sql.ColumnType;
 import io.sluice.sql.ColumnType.Kind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -30,7 +38,7 @@ public final class Values {
 
     static boolean isNumeric(Kind kind) {
         return switch (kind) {
-            case TINYINT, SMALLINT, INTEGER, BIGINT, DOUBLE, DECIMAL -> true;
+            case TINYINT, SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, DECIMAL -> true;
             default -> false;
         };
     }
@@ -43,7 +51,7 @@ public final class Values {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static int compare(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
-            if (a instanceof Double || b instanceof Double) {
+            if (a instanceof Double || b instanceof Double || a instanceof Float || b instanceof Float) {
                 return Double.compare(x.doubleValue() + 0.0, y.doubleValue() + 0.0);
             }
             if (a instanceof BigDecimal || b instanceof BigDecimal) {
@@ -56,6 +64,12 @@ public final class Values {
             double dy = y;
             return dx < dy ? -1 : dx > dy ? 1 : Double.compare(dx + 0.0, dy + 0.0);
         }
+        if (a instanceof Float x && b instanceof Float y) {
+            return compare(x.doubleValue(), y.doubleValue());
+        }
+        if (a instanceof List<?> && b instanceof List<?>) {
+            return Row.compareValues(a, b);
+        }
         if (a.getClass() != b.getClass()) {
             throw new EvaluationException("cannot compare " + a.getClass().getSimpleName() + " with "
                     + b.getClass().getSimpleName());
@@ -67,11 +81,12 @@ public final class Values {
         if (n instanceof BigDecimal d) {
             return d;
         }
-        if (n instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) {
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
                 throw new EvaluationException("cannot convert " + d + " to DECIMAL");
             }
-            return BigDecimal.valueOf(d);
+            return n instanceof Float f ? new BigDecimal(f.toString()) : BigDecimal.valueOf(d);
         }
         return BigDecimal.valueOf(n.longValue());
     }
@@ -144,6 +159,10 @@ public final class Values {
                 throw new EvaluationException(kind + " overflow in " + x + " " + op + " " + y, e);
             }
         }
+        if (kind == Kind.REAL) {
+            return (float) (double) (Double) arithmetic(op, ((Number) a).floatValue(), ((Number) b).floatValue(),
+                    ColumnType.of(Kind.DOUBLE));
+        }
         if (kind == Kind.DOUBLE) {
             double x = ((Number) a).doubleValue();
             double y = ((Number) b).doubleValue();
@@ -194,6 +213,9 @@ public final class Values {
         if (a instanceof Double d) {
             return -d;
         }
+        if (a instanceof Float f) {
+            return -f;
+        }
         if (a instanceof BigDecimal d) {
             return d.negate();
         }
@@ -212,8 +234,12 @@ public final class Values {
         return switch (type.kind()) {
             case TINYINT, SMALLINT, INTEGER -> value instanceof Integer ? value : cast(value, type);
             case BIGINT -> value instanceof Long ? value : cast(value, type);
+            case REAL -> value instanceof Float ? value : cast(value, type);
             case DOUBLE -> value instanceof Double ? value : cast(value, type);
             case DECIMAL -> value instanceof BigDecimal d && d.scale() == type.scale() ? value : cast(value, type);
+            case CHAR -> value instanceof String str && (type.precision() < 0 || str.length() == type.precision())
+                    ? value : cast(value, type);
+            case TIMESTAMP -> value instanceof LocalDate d ? d.atStartOfDay() : value;
             default -> value;
         };
     }
@@ -227,10 +253,31 @@ public final class Values {
         return switch (kind) {
             case BOOLEAN -> castToBoolean(value);
             case TINYINT, SMALLINT, INTEGER, BIGINT -> narrow(castToLong(value, kind), kind);
+            case REAL -> castToDouble(value).floatValue();
             case DOUBLE -> castToDouble(value);
             case DECIMAL -> castToDecimal(value, type);
             case VARCHAR -> castToString(value, type);
+            case CHAR -> pad(castToString(value, type), type);
+            case VARBINARY -> castToBinary(value, type);
+            case DATE -> castToDate(value);
+            case TIME -> castToTime(value);
             case TIMESTAMP -> castToTimestamp(value);
+            case INTERVAL_DAY_TIME, INTERVAL_YEAR_MONTH -> {
+                if (value instanceof Long l) {
+                    yield l;
+                }
+                throw new EvaluationException("cannot cast " + value + " to " + type);
+            }
+            case ARRAY -> {
+                if (!(value instanceof List<?> list)) {
+                    throw new EvaluationException("cannot cast " + value + " to " + type);
+                }
+                List<Object> out = new ArrayList<>(list.size());
+                for (Object element : list) {
+                    out.add(cast(element, type.element()));
+                }
+                yield Collections.unmodifiableList(out);
+            }
         };
     }
 
@@ -262,9 +309,10 @@ public final class Values {
             return l;
         }
         BigDecimal d;
-        if (value instanceof Double x) {
-            if (x.isNaN() || x.isInfinite()) {
-                throw new EvaluationException("cannot cast " + x + " to " + kind);
+        if (value instanceof Double || value instanceof Float) {
+            double x = ((Number) value).doubleValue();
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
+                throw new EvaluationException("cannot cast " + value + " to " + kind);
             }
             d = BigDecimal.valueOf(x);
         } else if (value instanceof BigDecimal b) {
@@ -327,6 +375,16 @@ public final class Values {
             s = d.toPlainString();
         } else if (value instanceof LocalDateTime t) {
             s = formatTimestamp(t);
+        } else if (value instanceof LocalTime t) {
+            s = formatTime(t);
+        } else if (value instanceof ByteString b) {
+            s = new String(b.toByteArray(), StandardCharsets.UTF_8);
+        } else if (value instanceof List<?> list) {
+            List<String> parts = new ArrayList<>();
+            for (Object element : list) {
+                parts.add(element == null ? "NULL" : castToString(element, ColumnType.of(Kind.VARCHAR)));
+            }
+            s = "[" + String.join(", ", parts) + "]";
         } else {
             s = value.toString();
         }
@@ -336,9 +394,67 @@ public final class Values {
         return s;
     }
 
+    /** Blank-pads (or cuts) a string to a CHAR(n) length. */
+    static String pad(String s, ColumnType type) {
+        int n = type.precision();
+        if (n < 0 || s.length() == n) {
+            return s;
+        }
+        return s.length() > n ? s.substring(0, n) : s + " ".repeat(n - s.length());
+    }
+
+    private static ByteString castToBinary(Object value, ColumnType type) {
+        ByteString b;
+        if (value instanceof ByteString bytes) {
+            b = bytes;
+        } else if (value instanceof String s) {
+            b = ByteString.of(s.getBytes(StandardCharsets.UTF_8));
+        } else {
+            throw new EvaluationException("cannot cast " + value + " to VARBINARY");
+        }
+        return type.precision() >= 0 && b.length() > type.precision() ? b.substring(0, type.precision()) : b;
+    }
+
+    private static LocalDate castToDate(Object value) {
+        if (value instanceof LocalDate d) {
+            return d;
+        }
+        if (value instanceof LocalDateTime t) {
+            return t.toLocalDate();
+        }
+        if (value instanceof String s) {
+            try {
+                return LocalDate.parse(s.trim());
+            } catch (DateTimeParseException e) {
+                throw new EvaluationException("cannot cast '" + s + "' to DATE", e);
+            }
+        }
+        throw new EvaluationException("cannot cast " + value + " to DATE");
+    }
+
+    private static LocalTime castToTime(Object value) {
+        if (value instanceof LocalTime t) {
+            return t;
+        }
+        if (value instanceof LocalDateTime t) {
+            return t.toLocalTime();
+        }
+        if (value instanceof String s) {
+            try {
+                return LocalTime.parse(s.trim());
+            } catch (DateTimeParseException e) {
+                throw new EvaluationException("cannot cast '" + s + "' to TIME", e);
+            }
+        }
+        throw new EvaluationException("cannot cast " + value + " to TIME");
+    }
+
     private static LocalDateTime castToTimestamp(Object value) {
         if (value instanceof LocalDateTime t) {
             return t;
+        }
+        if (value instanceof LocalDate d) {
+            return d.atStartOfDay();
         }
         if (value instanceof String s) {
             return parseTimestamp(s);
@@ -353,6 +469,14 @@ public final class Values {
         } catch (DateTimeParseException e) {
             throw new EvaluationException("cannot cast '" + s + "' to TIMESTAMP", e);
         }
+    }
+
+    static String formatTime(LocalTime t) {
+        String base = String.format(Locale.ROOT, "%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        if (t.getNano() == 0) {
+            return base;
+        }
+        return base + "." + String.format(Locale.ROOT, "%09d", t.getNano()).replaceAll("0+$", "");
     }
 
     static String formatTimestamp(LocalDateTime t) {

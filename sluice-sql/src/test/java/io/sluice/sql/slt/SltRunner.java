@@ -1,5 +1,6 @@
 package io.sluice.sql.slt;
 
+import io.sluice.engine.EvaluationException;
 import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.circuit.Circuit;
@@ -44,8 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@code T} text, {@code NULL}, {@code (empty)}) and sorted as the record says, equals the values
  *     or the hash SQLite recorded in the script.
  * </ol>
- * A query Sluice refuses at compile time counts as refused; any other outcome than the right answer
- * is wrong.
+ * A query Sluice refuses at compile time counts as refused; one that fails at run time because of a
+ * documented dialect difference ({@link #dialectDifference}) counts as dialect; any other outcome than
+ * the right answer is wrong.
  */
 public final class SltRunner implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -53,7 +55,12 @@ public final class SltRunner implements AutoCloseable {
 
     /** What happened to one query. */
     public enum Outcome {
-        PASSED, REFUSED, WRONG
+        PASSED, REFUSED, WRONG,
+        /**
+         * Sluice failed at run time where SQLite answers, because of a documented dialect difference
+         * (see {@link #dialectDifference}); not an answer, so neither passed nor wrong.
+         */
+        DIALECT
     }
 
     /** A query's outcome with what explains it (the refusal, or what differed). */
@@ -146,6 +153,10 @@ public final class SltRunner implements AutoCloseable {
             view = feed(circuit, program, new Random(query.line()));
             oneShot = adHoc.run(circuit::snapshot);
         } catch (RuntimeException e) {
+            String dialect = dialectDifference(e);
+            if (dialect != null) {
+                return new QueryResult(file, query.line(), Outcome.DIALECT, sql, dialect);
+            }
             return wrong(file, query, "evaluation failed: " + describe(e));
         }
         List<Row> incremental = new ArrayList<>();
@@ -175,6 +186,20 @@ public final class SltRunner implements AutoCloseable {
             return wrong(file, query, "expected " + abbreviate(query.values()) + ", got " + abbreviate(values));
         }
         return new QueryResult(file, query.line(), Outcome.PASSED, sql, "");
+    }
+
+    /**
+     * The dialect difference a run-time failure comes from, or null when it comes from none. SQLite
+     * answers NULL for a division (or modulo) by zero; standard SQL, and Sluice, raise an error.
+     */
+    static String dialectDifference(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EvaluationException && t.getMessage() != null
+                    && t.getMessage().endsWith("division by zero")) {
+                return "division by zero: SQLite answers NULL, Sluice raises an error (standard SQL)";
+            }
+        }
+        return null;
     }
 
     private QueryResult wrong(String file, SltScript.Query query, String detail) {

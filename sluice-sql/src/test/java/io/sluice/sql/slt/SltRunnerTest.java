@@ -1,0 +1,19 @@
+package io.sluice.sql.slt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.engine.EvaluationException;
+import org.junit.jupiter.api.Test;
+
+class SltRunnerTest {
+    @Test
+    void divisionByZero_isTheOnlyDialectDifference() {
+        assertThat(SltRunner.dialectDifference(new EvaluationException("view slt_query: division by zero")))
+                .contains("SQLite answers NULL");
+        assertThat(SltRunner.dialectDifference(new IllegalStateException("step failed",
+                new EvaluationException("division by zero")))).isNotNull();
+        assertThat(SltRunner.dialectDifference(new EvaluationException("view slt_query: INTEGER overflow in 1 + 2")))
+                .isNull();
+        assertThat(SltRunner.dialectDifference(new IllegalStateException("division by zero"))).isNull();
+    }
+}
