@@ -305,6 +305,20 @@ class ObjectStoreSyncIT {
         throw new AssertionError(path + " never reached the expected state; last: " + last + "\nlog:\n" + p.log());
     }
 
+    /** Waits until the pipeline has no buffered input and has processed every record it accepted. */
+    private static void awaitProcessed(PipelineProcess p) throws Exception {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (true) {
+            JsonNode global = JSON.readTree(p.get("/stats").body()).path("global_metrics");
+            if (global.path("buffered_input_records").asLong(-1) == 0
+                    && global.path("total_processed_records").asLong() == global.path("total_input_records").asLong(-1)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("input processed within %s: %s", START, global).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static void seed(PipelineProcess p) throws Exception {
         p.ingestJson("customers", "{\"insert\": {\"id\": 1, \"name\": \"Ada\", \"region\": \"EU\"}}\n"
                 + "{\"insert\": {\"id\": 2, \"name\": \"Bob\", \"region\": \"US\"}}");
@@ -312,7 +326,9 @@ class ObjectStoreSyncIT {
         assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
     }
 
+    /** The materialized relations, once every record accepted so far went through a step. */
     private static Map<String, List<String>> snapshot(PipelineProcess p) throws Exception {
+        awaitProcessed(p);
         Map<String, List<String>> all = new TreeMap<>();
         for (String relation : List.of("customers", "revenue")) {
             all.put(relation, p.query("SELECT * FROM " + relation));
