@@ -12,7 +12,9 @@ import io.sluice.sql.Column;
 import io.sluice.sql.ColumnType;
 import io.sluice.sql.Relation;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,11 +247,25 @@ public final class Datagen implements InputConnector {
             case TINYINT, SMALLINT, INTEGER -> (int) l;
             case BIGINT -> l;
             case DOUBLE -> x;
+            case REAL -> (float) x;
             case DECIMAL -> text != null ? new BigDecimal(text) : BigDecimal.valueOf(l).setScale(type.scale());
             case VARCHAR -> text != null ? text : Long.toString(l);
+            case CHAR -> fixedChar(text != null ? text : Long.toString(l), type.precision());
             case TIMESTAMP -> LocalDateTime.ofEpochSecond(Math.floorDiv(EPOCH_MILLIS + l, 1000),
                     (int) Math.floorMod(EPOCH_MILLIS + l, 1000) * 1_000_000, ZoneOffset.UTC);
+            case DATE -> LocalDate.ofEpochDay(Math.floorDiv(EPOCH_MILLIS + l, 86_400_000L));
+            case TIME -> LocalTime.ofNanoOfDay(Math.floorMod(l, 86_400_000L) * 1_000_000);
+            case VARBINARY, INTERVAL_DAY_TIME, INTERVAL_YEAR_MONTH, ARRAY -> throw new IllegalArgumentException(
+                    "datagen does not generate values of type " + type);
         };
+    }
+
+    /** A CHAR(n) value: blank-padded or cut to n characters. */
+    private static String fixedChar(String text, int n) {
+        if (n < 0 || text.length() == n) {
+            return text;
+        }
+        return text.length() < n ? text + " ".repeat(n - text.length()) : text.substring(0, n);
     }
 
     /** SplitMix64's finalizer: a well-mixed 64-bit function of its input. */
