@@ -84,7 +84,7 @@ public final class CompiledProgram {
                     : builder.upsertInput(t.name(), t.primaryKeyArray()));
         }
         for (Relation v : views) {
-            Stream s = plans.get(v.name()).emit(streams::get);
+            Stream s = plans.get(v.name()).emit(new Plan.Context(builder, streams::get));
             streams.put(v.name(), s);
             builder.output(v.name(), s, v.materialized());
         }

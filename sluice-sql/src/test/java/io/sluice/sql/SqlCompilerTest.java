@@ -82,15 +82,10 @@ class SqlCompilerTest {
     @Test
     void unsupportedConstructs_areRefusedWithTheirPosition() {
         String t = "CREATE TABLE t (a INT, b INT);\n";
-        assertError(t + "CREATE VIEW v AS SELECT t.a FROM t LEFT JOIN t AS u ON t.a = u.a;", 2, 41, "LEFT JOIN");
-        assertError(t + "CREATE VIEW v AS SELECT DISTINCT a FROM t;", 2, 18, "DISTINCT");
-        assertError(t + "CREATE VIEW v AS SELECT a FROM t UNION SELECT b FROM t;", 2, 18, "UNION");
-        assertError(t + "CREATE VIEW v AS SELECT a FROM t ORDER BY a LIMIT 2;", 2, 43, "LIMIT");
-        assertError(t + "CREATE VIEW v AS SELECT a, AVG(b) FROM t GROUP BY a;", 2, 28, "AVG");
-        assertError(t + "CREATE VIEW v AS SELECT a, ROW_NUMBER() OVER (ORDER BY b) FROM t;", 2, 28, "OVER");
-        assertError(t + "CREATE VIEW v AS SELECT a FROM t WHERE a IN (SELECT b FROM t);", 2, 40, "subqueries");
+        assertError(t + "CREATE VIEW v AS SELECT a, SUM(b) OVER (ORDER BY a) FROM t;", 2, 28, "window aggregates");
+        assertError(t + "CREATE VIEW v AS SELECT a, ROW_NUMBER() OVER (ORDER BY b) FROM t;", 2, 18, "WHERE rn <= k");
+        assertError(t + "CREATE VIEW v AS SELECT GROUP_ID() FROM t GROUP BY a;", 2, 25, "GROUP_ID");
         assertError(t + "CREATE VIEW v AS SELECT ABS(a) FROM t;", 2, 25, "ABS");
-        assertError(t + "CREATE VIEW v AS SELECT a FROM t GROUP BY a;", 2, 18, "GROUP BY without");
         assertError("CREATE TABLE t (a DATE);", 1, 19, "DATE");
     }
 
