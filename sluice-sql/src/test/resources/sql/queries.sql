@@ -242,3 +242,54 @@ program:
 CREATE TABLE t (v INT);
 CREATE VIEW v AS SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rn FROM t;
 error: WHERE rn <= k
+====
+-- TUMBLE and HOP add window_start and window_end; a row with a NULL timestamp is in no window
+program:
+CREATE TABLE e (ts TIMESTAMP, v INT) WITH ('materialized' = 'true');
+CREATE MATERIALIZED VIEW tw AS SELECT window_start, COUNT(*) AS n, SUM(v) AS s
+    FROM TABLE(TUMBLE(TABLE e, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start;
+CREATE MATERIALIZED VIEW hw AS SELECT window_start, window_end, COUNT(*) AS n
+    FROM TABLE(HOP(TABLE e, DESCRIPTOR(ts), INTERVAL '30' MINUTE, INTERVAL '1' HOUR)) GROUP BY window_start, window_end;
+insert e: 2024-01-01 10:10:00 | 1
+insert e: 2024-01-01 10:50:00 | 2
+insert e: 2024-01-01 11:05:00 | 4
+insert e: NULL | 8
+query: SELECT window_start, n, s FROM tw
+expect:
+2024-01-01T10:00 | 2 | 3
+2024-01-01T11:00 | 1 | 4
+ok
+query: SELECT window_start, window_end, n FROM hw
+expect:
+2024-01-01T09:30 | 2024-01-01T10:30 | 1
+2024-01-01T10:00 | 2024-01-01T11:00 | 2
+2024-01-01T10:30 | 2024-01-01T11:30 | 2
+2024-01-01T11:00 | 2024-01-01T12:00 | 1
+ok
+====
+-- LATENESS drops changes older than the largest timestamp seen (as of the previous step) minus the lateness;
+-- a LOCAL view is computed for the views that read it but is not an output
+program:
+CREATE TABLE e (id INT, ts TIMESTAMP NOT NULL LATENESS INTERVAL '1' HOUR) WITH ('materialized' = 'true');
+CREATE LOCAL VIEW recent AS SELECT id FROM e;
+CREATE MATERIALIZED VIEW ids AS SELECT id FROM recent;
+insert e: 1 | 2024-01-01 10:00:00
+insert e: 2 | 2024-01-01 12:00:00
+query: SELECT id FROM ids
+expect:
+1
+2
+ok
+insert e: 3 | 2024-01-01 10:30:00
+insert e: 4 | 2024-01-01 11:30:00
+query: SELECT id FROM ids
+expect:
+1
+2
+4
+ok
+====
+-- a LATENESS that is not an interval literal is refused at its position
+program:
+CREATE TABLE e (ts TIMESTAMP LATENESS 5);
+error: line 1, column 39: LATENESS of column 'ts' must be an interval literal

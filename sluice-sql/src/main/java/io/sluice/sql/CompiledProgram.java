@@ -21,17 +21,24 @@ public final class CompiledProgram {
     private final String programText;
     private final List<Relation> tables;
     private final List<Relation> views;
+    private final List<Relation> localViews;
+    private final List<String> viewOrder;
+    private final Map<String, Map<Integer, Object>> lateness;
     private final Map<String, Relation> tablesByName = new LinkedHashMap<>();
     private final Map<String, Relation> viewsByName = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> properties;
     private final Map<String, Plan> plans;
     private final Catalog catalog;
 
-    CompiledProgram(String programText, List<Relation> tables, List<Relation> views,
-            Map<String, Map<String, String>> properties, Map<String, Plan> plans, Catalog catalog) {
+    CompiledProgram(String programText, List<Relation> tables, List<Relation> views, List<Relation> localViews,
+            List<String> viewOrder, Map<String, Map<String, String>> properties,
+            Map<String, Map<Integer, Object>> lateness, Map<String, Plan> plans, Catalog catalog) {
         this.programText = requireNonNull(programText, "programText is null");
         this.tables = List.copyOf(tables);
         this.views = List.copyOf(views);
+        this.localViews = List.copyOf(localViews);
+        this.viewOrder = List.copyOf(viewOrder);
+        this.lateness = Map.copyOf(lateness);
         this.properties = Map.copyOf(properties);
         this.plans = Map.copyOf(plans);
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -47,8 +54,14 @@ public final class CompiledProgram {
         return tables;
     }
 
+    /** The views the program outputs; a LOCAL view is not among them. */
     public List<Relation> views() {
         return views;
+    }
+
+    /** The views declared LOCAL: computed for the views that read them, never output. */
+    public List<Relation> localViews() {
+        return localViews;
     }
 
     /** The table named {@code name}: double-quoted names match exactly, others case-insensitively. */
@@ -71,22 +84,33 @@ public final class CompiledProgram {
     }
 
     /**
-     * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY), one output
-     * per view, and a materialized output named after each table declared materialized. Every call
+     * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY; changes
+     * later than a column's LATENESS are dropped), one output per view that is not LOCAL, and a materialized output named after each table declared materialized. Every call
      * creates the same operators in the same order.
      */
     public Circuit newCircuit() {
         CircuitBuilder builder = new CircuitBuilder();
         Map<String, Stream> streams = new HashMap<>();
         for (Relation t : tables) {
-            streams.put(t.name(), t.primaryKey().isEmpty()
+            Stream input = t.primaryKey().isEmpty()
                     ? builder.input(t.name())
-                    : builder.upsertInput(t.name(), t.primaryKeyArray()));
+                    : builder.upsertInput(t.name(), t.primaryKeyArray());
+            for (Map.Entry<Integer, Object> l : lateness.getOrDefault(t.name(), Map.of()).entrySet()) {
+                input = input.lateness(l.getKey(), l.getValue());
+            }
+            streams.put(t.name(), input);
         }
+        Map<String, Relation> outputs = new HashMap<>();
         for (Relation v : views) {
-            Stream s = plans.get(v.name()).emit(new Plan.Context(builder, streams::get));
-            streams.put(v.name(), s);
-            builder.output(v.name(), s, v.materialized());
+            outputs.put(v.name(), v);
+        }
+        for (String name : viewOrder) {
+            Stream s = plans.get(name).emit(new Plan.Context(builder, streams::get));
+            streams.put(name, s);
+            Relation v = outputs.get(name);
+            if (v != null) {
+                builder.output(name, s, v.materialized());
+            }
         }
         for (Relation t : tables) {
             if (t.materialized()) {

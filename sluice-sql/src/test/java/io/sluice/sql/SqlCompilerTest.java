@@ -90,6 +90,15 @@ class SqlCompilerTest {
     }
 
     @Test
+    void localView_isReadByOtherViewsButIsNotAnOutput() {
+        CompiledProgram p = SqlCompiler.compile("CREATE TABLE t (a INT);\n"
+                + "CREATE LOCAL VIEW l AS SELECT a FROM t;\nCREATE VIEW v AS SELECT a FROM l;");
+        assertThat(p.views()).extracting(Relation::name).containsExactly("v");
+        assertThat(p.localViews()).extracting(Relation::name).containsExactly("l");
+        assertThat(p.newCircuit().step()).containsOnlyKeys("v");
+    }
+
+    @Test
     void duplicateNames_areRefused() {
         assertError("CREATE TABLE t (a INT);\nCREATE VIEW t AS SELECT a FROM t;", 2, 13, "already exists");
         assertError("CREATE TABLE t (a INT, a INT);", 1, 24, "duplicate column");

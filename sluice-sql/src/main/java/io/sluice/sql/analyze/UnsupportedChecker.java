@@ -11,6 +11,7 @@ import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWindowTableFunction;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 
@@ -48,7 +49,8 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
             case LIKE, SIMILAR -> throw refuse(pos, kind.sql + " is not supported");
             case SELECT -> checkSelect((SqlSelect) call);
             case JOIN -> checkJoin((SqlJoin) call);
-            case UNION, EXCEPT, INTERSECT, GROUPING_SETS, ROLLUP, CUBE, EXISTS, SCALAR_QUERY, SOME, ALL, VALUES,
+            case TUMBLE, HOP, DESCRIPTOR, COLLECTION_TABLE, EXPLICIT_TABLE, ARGUMENT_ASSIGNMENT, UNION, EXCEPT,
+                    INTERSECT, GROUPING_SETS, ROLLUP, CUBE, EXISTS, SCALAR_QUERY, SOME, ALL, VALUES,
                     ORDER_BY, IN, NOT_IN, WITH, WITH_ITEM -> {
             }
             default -> checkFunction(call);
@@ -94,6 +96,9 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
                 throw refuse(call.getParserPosition(), agg.getName() + " with several arguments is not supported");
             }
             return;
+        }
+        if (call.getOperator() instanceof SqlWindowTableFunction || call.getKind() == SqlKind.DESCRIPTOR) {
+            return; // TUMBLE, HOP (SESSION is refused when lowered)
         }
         if (call.getOperator() instanceof SqlFunction f
                 && !FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {

@@ -28,6 +28,7 @@ import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rex.RexBuilder;
@@ -92,6 +93,9 @@ public final class RelLowering {
         }
         if (rel instanceof SetOp setOp) {
             return lowerSetOp(setOp);
+        }
+        if (rel instanceof TableFunctionScan scan) {
+            return lowerWindowFunction(scan);
         }
         if (rel instanceof Correlate) {
             throw new UnsupportedPlanException("this correlated subquery could not be turned into joins; "
@@ -508,6 +512,68 @@ public final class RelLowering {
         }
         Batch contents = batch.build();
         return new Plan.Operators("values", List.of(), (b, in) -> b.constant(contents));
+    }
+
+    // ---------------------------------------------------------------- TUMBLE, HOP
+
+    /**
+     * {@code TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]))} and
+     * {@code TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]))}: the input's columns plus
+     * window_start and window_end; a row with a NULL timestamp is in no window.
+     */
+    private Plan lowerWindowFunction(TableFunctionScan scan) {
+        if (!(scan.getCall() instanceof RexCall call) || scan.getInputs().size() != 1) {
+            throw new UnsupportedPlanException("table function " + scan.getCall() + " is not supported");
+        }
+        String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+        boolean hop = name.equals("HOP");
+        if (!hop && !name.equals("TUMBLE")) {
+            throw new UnsupportedPlanException("table function " + name + " is not supported (TUMBLE and HOP are)");
+        }
+        int column = -1;
+        List<Object> intervals = new ArrayList<>();
+        ColumnType timeType = null;
+        for (RexNode operand : call.getOperands()) {
+            if (operand instanceof RexCall d && d.getKind() == SqlKind.DESCRIPTOR) {
+                if (d.getOperands().size() != 1 || !(d.getOperands().get(0) instanceof RexInputRef ref)) {
+                    throw new UnsupportedPlanException(name + " needs DESCRIPTOR(one timestamp column)");
+                }
+                column = ref.getIndex();
+                timeType = ExprCompiler.typeOf(scan.getInput(0).getRowType().getFieldList().get(column).getType());
+            } else if (operand instanceof RexLiteral literal) {
+                intervals.add(literal);
+            }
+        }
+        if (column < 0 || timeType == null) {
+            throw new UnsupportedPlanException(name + " needs DESCRIPTOR(timestamp column)");
+        }
+        boolean timestamp = timeType.kind() == Kind.TIMESTAMP;
+        List<Object> values = new ArrayList<>();
+        for (Object o : intervals) {
+            RexLiteral literal = (RexLiteral) o;
+            BigDecimal v = literal.getValueAs(BigDecimal.class);
+            if (v == null || literal.getType().getSqlTypeName().getFamily()
+                    == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_YEAR_MONTH) {
+                throw new UnsupportedPlanException(name + " sizes must be day-time interval literals (SECOND, MINUTE, "
+                        + "HOUR, DAY)");
+            }
+            values.add(timestamp ? java.time.Duration.ofMillis(v.longValueExact()) : (Object) v.longValueExact());
+        }
+        int needed = hop ? 2 : 1;
+        if (values.size() < needed || values.size() > needed + 1) {
+            throw new UnsupportedPlanException(name + " takes " + needed + " interval" + (hop ? "s" : "")
+                    + " and an optional offset");
+        }
+        Plan input = lower(scan.getInput(0));
+        int col = column;
+        return new Plan.Operators(name, List.of(input), (b, in) -> {
+            Stream s = in.get(0);
+            if (hop) {
+                return values.size() == 3 ? s.hop(col, values.get(0), values.get(1), values.get(2))
+                        : s.hop(col, values.get(0), values.get(1));
+            }
+            return values.size() == 2 ? s.tumble(col, values.get(0), values.get(1)) : s.tumble(col, values.get(0));
+        });
     }
 
     // ---------------------------------------------------------------- top-k
