@@ -293,3 +293,11 @@ ok
 program:
 CREATE TABLE e (ts TIMESTAMP LATENESS 5);
 error: line 1, column 39: LATENESS of column 'ts' must be an interval literal
+====
+-- a correlated subquery comparing an INT with a DECIMAL is refused (Calcite builds a plan whose types
+-- do not line up), never run
+program:
+CREATE TABLE t0 (t0c0 INT, t0c1 DECIMAL(5, 1));
+CREATE VIEW v AS SELECT s1.c1 AS c0, (SELECT MAX(s2.t0c0) FROM t0 AS s2 WHERE s2.t0c0 = s1.c0) AS c1
+    FROM (SELECT s0.t0c1 AS c0, s0.t0c0 AS c1 FROM t0 AS s0) AS s1;
+error: limitation of the planner

@@ -25,13 +25,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential test of queries against H2: each case draws a random schema (one to three tables of
+ * Differential test of queries against DuckDB: each case draws a random schema (one to three tables of
  * INT, BIGINT, DECIMAL and VARCHAR columns, one of them with a primary key), a random view from a
  * grammar (filters and projections, inner / left / right / full joins of two or three inputs,
  * grouped and global aggregates with HAVING and ROLLUP, DISTINCT, UNION [ALL] / EXCEPT / INTERSECT,
  * subqueries in FROM, IN / NOT IN / EXISTS / scalar subqueries, correlated or not, ORDER BY ... LIMIT
  * and ROW_NUMBER / RANK / DENSE_RANK top-k), and a random stream of inserts, deletes and updates.
- * After every step the integral of the view's output equals H2's answer to the same query over the
+ * After every step the integral of the view's output equals DuckDB's answer to the same query over the
  * same table contents, as multisets.
  *
  * <p>{@code -Dsluice.fuzz.cases=20000} runs more cases (500 by default); {@code -Dsluice.fuzz.seed=n}
@@ -42,23 +42,30 @@ class QueryFuzzTest {
     private static final long FIRST_SEED = Long.getLong("sluice.fuzz.seed", 1);
     private static final int STEPS = 6;
 
-    private static Connection h2;
+    private static Connection oracle;
 
     @BeforeAll
     static void open() throws SQLException {
-        h2 = DriverManager.getConnection("jdbc:h2:mem:fuzz;DB_CLOSE_DELAY=-1");
+        oracle = DriverManager.getConnection("jdbc:duckdb:");
     }
 
     @AfterAll
     static void close() throws SQLException {
-        h2.close();
+        oracle.close();
     }
 
     @Test
-    void randomViews_equalH2AfterEveryStep() throws SQLException {
+    void randomViews_equalDuckDbAfterEveryStep() throws SQLException {
+        int refused = 0;
         for (long seed = FIRST_SEED; seed < FIRST_SEED + CASES; seed++) {
-            runCase(seed);
+            if (!runCase(seed)) {
+                refused++;
+            }
         }
+        System.out.printf("QueryFuzzTest: %d cases from seed %d, %d refused for the planner limitation%n", CASES,
+                FIRST_SEED, refused);
+        // the planner limitation is rare; if it grows, the grammar or the planner changed
+        assertThat(refused).as("cases refused for the planner limitation").isLessThanOrEqualTo(CASES / 100 + 1);
     }
 
     /** One column of a generated table or query: its name and whether it is a number (else a string). */
@@ -75,7 +82,8 @@ class QueryFuzzTest {
     private record Source(String sql, List<Col> cols) {
     }
 
-    private static void runCase(long seed) throws SQLException {
+    /** Runs one case; false when Sluice refused its query for a known planner limitation. */
+    private static boolean runCase(long seed) throws SQLException {
         Random random = new Random(seed);
         List<Table> tables = schema(random);
         Generator generator = new Generator(random, tables);
@@ -89,12 +97,20 @@ class QueryFuzzTest {
         try {
             compiled = SqlCompiler.compile(program.toString());
         } catch (SqlCompileException e) {
+            if (e.getMessage().contains("limitation of the planner")) {
+                return false; // a documented refusal (see docs/sql-reference.md), never a wrong answer
+            }
             fail("seed " + seed + ": Sluice refused a query of the supported grammar: " + e.getMessage() + "\n"
                     + program, e);
-            return;
+            return false;
+        } catch (RuntimeException | AssertionError e) {
+            fail("seed " + seed + ": the compiler failed: " + e + "\n" + program, e);
+            return false;
         }
-        try (Statement s = h2.createStatement()) {
-            s.execute("DROP ALL OBJECTS");
+        try (Statement s = oracle.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                s.execute("DROP TABLE IF EXISTS t" + i);
+            }
             for (Table t : tables) {
                 s.execute(ddl(t));
             }
@@ -119,9 +135,10 @@ class QueryFuzzTest {
             for (Table t : tables) {
                 reload(t, contents.get(t.name()));
             }
-            Map<List<Object>, Long> expected = h2Answer(query);
+            Map<List<Object>, Long> expected = oracleAnswer(query);
             assertThat(normalize(integral)).as("seed %s step %s\n%s", seed, step, program).isEqualTo(expected);
         }
+        return true;
     }
 
     private static final String[] TYPES = {"INT", "BIGINT", "DECIMAL(5, 1)", "VARCHAR(3)"};
@@ -211,11 +228,11 @@ class QueryFuzzTest {
     }
 
     private static void reload(Table t, List<Row> rows) throws SQLException {
-        try (Statement s = h2.createStatement()) {
+        try (Statement s = oracle.createStatement()) {
             s.execute("DELETE FROM " + t.name());
         }
         String marks = String.join(", ", Collections.nCopies(t.cols().size(), "?"));
-        try (PreparedStatement insert = h2.prepareStatement("INSERT INTO " + t.name() + " VALUES (" + marks + ")")) {
+        try (PreparedStatement insert = oracle.prepareStatement("INSERT INTO " + t.name() + " VALUES (" + marks + ")")) {
             for (Row row : rows) {
                 for (int i = 0; i < t.cols().size(); i++) {
                     insert.setObject(i + 1, row.get(i));
@@ -226,9 +243,9 @@ class QueryFuzzTest {
         }
     }
 
-    private static Map<List<Object>, Long> h2Answer(String sql) throws SQLException {
+    private static Map<List<Object>, Long> oracleAnswer(String sql) throws SQLException {
         Map<List<Object>, Long> out = new HashMap<>();
-        try (Statement s = h2.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = oracle.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 Object[] values = new Object[n];
@@ -254,7 +271,7 @@ class QueryFuzzTest {
         return out;
     }
 
-    /** Numbers of any class compare by value (H2's SUM of INT is a BIGINT, Sluice's an INT). */
+    /** Numbers of any class compare by value (DuckDB's SUM of INT is a HUGEINT, Sluice's an INT). */
     private static Object normalizeValue(Object v) {
         if (v instanceof Number n) {
             BigDecimal d = v instanceof Double x ? BigDecimal.valueOf(x) : new BigDecimal(n.toString());
@@ -488,12 +505,13 @@ class QueryFuzzTest {
             List<String> items = new ArrayList<>();
             for (int i = 0; i < left.cols().size(); i++) {
                 Col want = left.cols().get(i);
-                List<Col> same = src.cols().stream().filter(c -> c.numeric() == want.numeric()).toList();
+                // the same type, not just the same kind: CAST(2.5 AS INT) rounds in DuckDB and truncates in Sluice
+                List<Col> same = src.cols().stream().filter(c -> c.type().equals(want.type())).toList();
                 String e = same.isEmpty() ? literal(want) : ref(a, same.get(random.nextInt(same.size())));
                 items.add("CAST(" + e + " AS " + want.type() + ") AS c" + i);
             }
             String right = "SELECT " + String.join(", ", items) + " FROM " + src.sql() + " AS " + a;
-            String[] ops = {"UNION", "UNION ALL", "EXCEPT", "INTERSECT"};
+            String[] ops = {"UNION", "UNION ALL", "EXCEPT", "INTERSECT", "EXCEPT ALL", "INTERSECT ALL"};
             return new Source(left.sql() + " " + ops[random.nextInt(ops.length)] + " " + right, left.cols());
         }
 
@@ -522,7 +540,8 @@ class QueryFuzzTest {
             String b = alias();
             Col c = src.cols().get(0);
             Col d = t.cols().get(0);
-            String correlation = c.numeric() == d.numeric() ? ref(b, d) + " = " + ref(a, c)
+            // correlated comparisons of different types hit a planner limitation that Sluice refuses
+            String correlation = c.type().equals(d.type()) ? ref(b, d) + " = " + ref(a, c)
                     : ref(b, d) + " IS NOT NULL";
             String extra = random.nextBoolean() ? " AND " + condition(b, t.cols()) : "";
             String not = random.nextBoolean() ? "NOT " : "";
@@ -537,17 +556,17 @@ class QueryFuzzTest {
             String b = alias();
             Col c = src.cols().get(0);
             Col d = t.cols().get(0);
-            String correlated = random.nextBoolean() && c.numeric() == d.numeric()
+            String correlated = random.nextBoolean() && c.type().equals(d.type())
                     ? " WHERE " + ref(b, d) + " = " + ref(a, c) : "";
             Col m = pickNumeric(t.cols());
             String sub = "(SELECT " + (random.nextBoolean() ? "COUNT(*)" : "MAX(" + ref(b, m) + ")") + " FROM "
                     + t.name() + " AS " + b + correlated + ")";
-            if (random.nextBoolean()) {
+            Col n = pickNumeric(src.cols());
+            if (n == null || random.nextBoolean()) {
                 Col o = pick(src.cols());
                 return new Source("SELECT " + ref(a, o) + " AS c0, " + sub + " AS c1 FROM " + src.sql() + " AS " + a,
                         List.of(new Col("c0", o.type()), new Col("c1", "BIGINT")));
             }
-            Col n = pickNumeric(src.cols());
             return project("SELECT ", a, src.cols(), " FROM " + src.sql() + " AS " + a + " WHERE " + ref(a, n)
                     + " >= " + sub);
         }

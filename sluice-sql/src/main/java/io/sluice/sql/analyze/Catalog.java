@@ -39,6 +39,7 @@ import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.Litmus;
 
 /**
  * The relations of a program as Calcite sees them, and the validation and conversion of queries
@@ -113,8 +114,16 @@ public final class Catalog {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE));
-        RelRoot relRoot = converter.convertQuery(validated, false, true);
-        return new Analyzed(validated, relRoot.withRel(rewrite(relRoot.rel)));
+        RelRoot relRoot;
+        RelNode rewritten;
+        try {
+            relRoot = converter.convertQuery(validated, false, true);
+            rewritten = rewrite(relRoot.rel);
+        } catch (AssertionError | RuntimeException e) {
+            throw plannerLimitation(query, e);
+        }
+        checkValid(rewritten, query);
+        return new Analyzed(validated, relRoot.withRel(rewritten));
     }
 
     /**
@@ -147,6 +156,29 @@ public final class Catalog {
         HepPlanner planner = new HepPlanner(program);
         planner.setRoot(rel);
         return JoinOrder.reorder(planner.findBestExp());
+    }
+
+    /**
+     * Calcite fails on, or builds plans whose column types do not line up for, a few queries (seen
+     * with a correlated scalar subquery in a SELECT list whose FROM is a subquery with outer joins,
+     * or that compares an INT with a DECIMAL); such a plan could compute wrong values, so it is
+     * refused. With Java assertions on, Calcite itself throws the AssertionError caught above.
+     */
+    private static void checkValid(RelNode rel, SqlNode query) {
+        if (!rel.isValid(Litmus.IGNORE, null)) {
+            throw plannerLimitation(query, null);
+        }
+        for (RelNode input : rel.getInputs()) {
+            checkValid(input, query);
+        }
+    }
+
+    private static SqlCompileException plannerLimitation(SqlNode query, Throwable cause) {
+        SqlParserPos pos = query.getParserPosition();
+        return new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "this query hits a limitation of the "
+                + "planner (seen with correlated subqueries in a SELECT list over outer joins, or comparing columns of "
+                + "different types): rewrite the subquery as a LEFT JOIN to a grouped subquery, or CAST the compared "
+                + "columns to one type", cause);
     }
 
     private static String validationMessage(CalciteContextException e) {
