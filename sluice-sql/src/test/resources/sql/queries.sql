@@ -48,6 +48,8 @@ CREATE MATERIALIZED VIEW in_b AS SELECT v FROM a WHERE k IN (SELECT k FROM b);
 CREATE MATERIALIZED VIEW not_in_b AS SELECT v FROM a WHERE k NOT IN (SELECT k FROM b);
 CREATE MATERIALIZED VIEW ex AS SELECT v FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k);
 CREATE MATERIALIZED VIEW sc AS SELECT v, (SELECT COUNT(*) FROM b WHERE b.k = a.k) AS n FROM a;
+CREATE MATERIALIZED VIEW ge_all AS SELECT v FROM a WHERE k >= ALL (SELECT k FROM b);
+CREATE MATERIALIZED VIEW eq_some AS SELECT v FROM a WHERE k = SOME (SELECT k FROM b);
 insert a: 1 | 10
 insert a: 2 | 20
 insert a: 3 | 30
@@ -74,8 +76,20 @@ expect:
 20 | 0
 30 | 1
 ok
+query: SELECT v FROM ge_all
+expect:
+30
+ok
+query: SELECT v FROM eq_some
+expect:
+10
+30
+ok
 insert b: NULL
 query: SELECT v FROM not_in_b
+expect:
+ok
+query: SELECT v FROM ge_all
 expect:
 ok
 ====

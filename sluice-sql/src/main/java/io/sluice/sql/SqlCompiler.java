@@ -32,7 +32,7 @@ import org.apache.calcite.sql.ddl.SqlKeyConstraint;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
- * Compiles a Sluice SQL program (CREATE TABLE and CREATE [MATERIALIZED] VIEW statements) into a
+ * Compiles a Sluice SQL program (CREATE TABLE and CREATE [MATERIALIZED | LOCAL] VIEW statements) into a
  * {@link CompiledProgram}: parse (after the {@link DdlPreprocessor} pre-pass), build the catalog,
  * validate each view with Calcite, convert it to a relational plan and lower that to engine
  * operators. Anything unsupported is refused with its position; nothing is run wrong.
@@ -75,7 +75,7 @@ public final class SqlCompiler {
                 viewOrder.add(v.name());
             } else {
                 throw error(statement.getParserPosition(), "statement " + statement.getKind().sql
-                        + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED] VIEW statements");
+                        + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED | LOCAL] VIEW statements");
             }
         }
         return new CompiledProgram(programText, tables, views, localViews, viewOrder, properties, lateness, plans,

@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * Removes the DDL that Calcite's {@code SqlDdlParserImpl} cannot parse, and remembers it.
  *
- * <p>Two forms are handled inside {@code CREATE TABLE}: a column-level {@code PRIMARY KEY} and the
- * trailing {@code WITH ('key' = 'value', ...)}. Each is replaced by spaces (line breaks kept), so
+ * <p>Three forms are handled inside {@code CREATE TABLE}: a column-level {@code PRIMARY KEY}, a
+ * column's {@code LATENESS expression} and the trailing {@code WITH ('key' = 'value', ...)}; and
+ * the {@code LOCAL} of {@code CREATE LOCAL VIEW}. Each is replaced by spaces (line breaks kept), so
  * every line and column Calcite reports for the rest of the text stays exact. The removed parts are
- * returned per CREATE TABLE, in program order, to be attached again after parsing.
+ * returned per CREATE TABLE (and per view, whether it was LOCAL), in program order, to be attached
+ * again after parsing.
  *
  * <p>This is a stop-gap: a parser generated from Calcite's grammar templates with Feldera's DDL
  * extensions would make the pre-pass unnecessary.

@@ -39,4 +39,19 @@ class DdlPreprocessorTest {
         assertThat(r.tables().get(0).primaryKeyColumns()).containsExactly("Id");
         assertThat(r.text()).isEqualTo("create table T (\"Id\" int            , b int)");
     }
+
+    @Test
+    void latenessAndLocal_areBlankedAndRecorded() {
+        String program = "CREATE TABLE e (ts TIMESTAMP NOT NULL LATENESS INTERVAL '1' HOUR PRIMARY KEY, v INT);\n"
+                + "CREATE LOCAL VIEW l AS SELECT v FROM e;\nCREATE MATERIALIZED VIEW m AS SELECT v FROM l;";
+        DdlPreprocessor.Result r = DdlPreprocessor.process(program);
+        assertThat(r.text()).hasSameSizeAs(program);
+        assertThat(r.text()).startsWith("CREATE TABLE e (ts TIMESTAMP NOT NULL " + " ".repeat(38) + ", v INT);\n"
+                + "CREATE       VIEW l");
+        DdlPreprocessor.TableExtras extras = r.tables().get(0);
+        assertThat(extras.primaryKeyColumns()).containsExactly("ts");
+        assertThat(extras.lateness()).containsExactly(Map.entry("ts", new DdlPreprocessor.Lateness("INTERVAL '1' HOUR",
+                1, 48)));
+        assertThat(r.localViews()).containsExactly(true, false);
+    }
 }

@@ -16,17 +16,19 @@ final class SltReport {
     private SltReport() {
     }
 
-    record FileCounts(String file, int queries, int passed, int refused, int wrong, int notRun, String setupFailure,
-            Map<String, Integer> refusals) {
+    record FileCounts(String file, int queries, int passed, int dialect, int refused, int wrong, int notRun,
+            String setupFailure, Map<String, Integer> refusals) {
         static FileCounts of(String file, SltScript script, List<SltRunner.QueryResult> results, String setupFailure) {
             int queries = (int) script.records().stream().filter(r -> r instanceof SltScript.Query).count();
             int passed = 0;
+            int dialect = 0;
             int refused = 0;
             int wrong = 0;
             Map<String, Integer> refusals = new TreeMap<>();
             for (SltRunner.QueryResult r : results) {
                 switch (r.outcome()) {
                     case PASSED -> passed++;
+                    case DIALECT -> dialect++;
                     case WRONG -> wrong++;
                     case REFUSED -> {
                         refused++;
@@ -34,8 +36,8 @@ final class SltReport {
                     }
                 }
             }
-            return new FileCounts(file, queries, passed, refused, wrong, queries - results.size(), setupFailure,
-                    refusals);
+            return new FileCounts(file, queries, passed, dialect, refused, wrong, queries - results.size(),
+                    setupFailure, refusals);
         }
     }
 
@@ -48,22 +50,25 @@ final class SltReport {
     static String render(Map<String, FileCounts> counts) {
         StringBuilder out = new StringBuilder();
         out.append(BEGIN).append('\n');
-        out.append("| file | queries | passed | refused | wrong | not run |\n|---|---:|---:|---:|---:|---:|\n");
-        int[] total = new int[5];
+        out.append("| file | queries | passed | dialect | refused | wrong | not run |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        int[] total = new int[6];
         Map<String, Integer> reasons = new LinkedHashMap<>();
         for (FileCounts c : counts.values()) {
             out.append("| ").append(c.file()).append(" | ").append(c.queries()).append(" | ").append(c.passed())
-                    .append(" | ").append(c.refused()).append(" | ").append(c.wrong()).append(" | ")
-                    .append(c.notRun()).append(" |\n");
+                    .append(" | ").append(c.dialect()).append(" | ").append(c.refused()).append(" | ")
+                    .append(c.wrong()).append(" | ").append(c.notRun()).append(" |\n");
             total[0] += c.queries();
             total[1] += c.passed();
-            total[2] += c.refused();
-            total[3] += c.wrong();
-            total[4] += c.notRun();
+            total[2] += c.dialect();
+            total[3] += c.refused();
+            total[4] += c.wrong();
+            total[5] += c.notRun();
             c.refusals().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
         }
         out.append("| **all** | ").append(total[0]).append(" | ").append(total[1]).append(" | ").append(total[2])
-                .append(" | ").append(total[3]).append(" | ").append(total[4]).append(" |\n\n");
+                .append(" | ").append(total[3]).append(" | ").append(total[4]).append(" | ").append(total[5])
+                .append(" |\n\n");
         List<FileCounts> stopped = counts.values().stream().filter(c -> !c.setupFailure().isEmpty()).toList();
         if (!stopped.isEmpty()) {
             out.append("Scripts stopped early (a statement the test's table store, H2, does not run):\n\n");
