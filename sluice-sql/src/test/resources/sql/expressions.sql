@@ -66,12 +66,6 @@ expect:
 2
 ok
 ====
--- LIMIT in a view is refused (top-k views are not compiled yet)
-program:
-CREATE TABLE t (a INT);
-CREATE VIEW v AS SELECT a FROM t ORDER BY a LIMIT 3;
-error: LIMIT
-====
 -- ad-hoc queries read only materialized relations
 program:
 CREATE TABLE t (a INT);

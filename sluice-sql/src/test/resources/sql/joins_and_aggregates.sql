@@ -50,9 +50,3 @@ query: SELECT id, v FROM p
 expect:
 1 | new
 ok
-====
--- outer joins are refused, never run as inner joins
-program:
-CREATE TABLE a (k INT);
-CREATE VIEW v AS SELECT * FROM a LEFT JOIN a AS b ON a.k = b.k;
-error: LEFT JOIN

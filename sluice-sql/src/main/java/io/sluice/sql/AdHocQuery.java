@@ -129,7 +129,7 @@ public final class AdHocQuery {
         for (String r : relations) {
             inputs.put(r, builder.input(r));
         }
-        builder.output(RESULT, plan.emit(inputs::get), false);
+        builder.output(RESULT, plan.emit(new Plan.Context(builder, inputs::get)), false);
         Circuit circuit = builder.build();
         for (String r : relations) {
             Batch batch = snapshot.apply(r);

@@ -21,6 +21,9 @@ public final class CompiledProgram {
     private final String programText;
     private final List<Relation> tables;
     private final List<Relation> views;
+    private final List<Relation> localViews;
+    private final List<String> viewOrder;
+    private final Map<String, Map<Integer, Object>> lateness;
     private final Map<String, Relation> tablesByName = new LinkedHashMap<>();
     private final Map<String, Relation> viewsByName = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> properties;
@@ -28,12 +31,16 @@ public final class CompiledProgram {
     private final Map<String, Plan> plans;
     private final Catalog catalog;
 
-    CompiledProgram(String programText, List<Relation> tables, List<Relation> views,
-            Map<String, Map<String, String>> properties, Map<String, Map<String, String>> viewProperties,
+    CompiledProgram(String programText, List<Relation> tables, List<Relation> views, List<Relation> localViews,
+            List<String> viewOrder, Map<String, Map<String, String>> properties,
+            Map<String, Map<String, String>> viewProperties, Map<String, Map<Integer, Object>> lateness,
             Map<String, Plan> plans, Catalog catalog) {
         this.programText = requireNonNull(programText, "programText is null");
         this.tables = List.copyOf(tables);
         this.views = List.copyOf(views);
+        this.localViews = List.copyOf(localViews);
+        this.viewOrder = List.copyOf(viewOrder);
+        this.lateness = Map.copyOf(lateness);
         this.properties = Map.copyOf(properties);
         this.viewProperties = Map.copyOf(viewProperties);
         this.plans = Map.copyOf(plans);
@@ -50,8 +57,14 @@ public final class CompiledProgram {
         return tables;
     }
 
+    /** The views the program outputs; a LOCAL view is not among them. */
     public List<Relation> views() {
         return views;
+    }
+
+    /** The views declared LOCAL: computed for the views that read them, never output. */
+    public List<Relation> localViews() {
+        return localViews;
     }
 
     /** The table named {@code name}: double-quoted names match exactly, others case-insensitively. */
@@ -79,9 +92,10 @@ public final class CompiledProgram {
     }
 
     /**
-     * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY), one output
-     * per view, and a materialized output named after each table declared materialized. Every call
-     * creates the same operators in the same order. Runs on one worker, the caller's thread.
+     * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY; changes
+     * later than a column's LATENESS are dropped), one output per view that is not LOCAL, and a
+     * materialized output named after each table declared materialized. Every call creates the same
+     * operators in the same order. Runs on one worker, the caller's thread.
      */
     public Circuit newCircuit() {
         return newCircuit(1);
@@ -92,14 +106,25 @@ public final class CompiledProgram {
         CircuitBuilder builder = new CircuitBuilder();
         Map<String, Stream> streams = new HashMap<>();
         for (Relation t : tables) {
-            streams.put(t.name(), t.primaryKey().isEmpty()
+            Stream input = t.primaryKey().isEmpty()
                     ? builder.input(t.name())
-                    : builder.upsertInput(t.name(), t.primaryKeyArray()));
+                    : builder.upsertInput(t.name(), t.primaryKeyArray());
+            for (Map.Entry<Integer, Object> l : lateness.getOrDefault(t.name(), Map.of()).entrySet()) {
+                input = input.lateness(l.getKey(), l.getValue());
+            }
+            streams.put(t.name(), input);
         }
+        Map<String, Relation> outputs = new HashMap<>();
         for (Relation v : views) {
-            Stream s = plans.get(v.name()).emit(streams::get);
-            streams.put(v.name(), s);
-            builder.output(v.name(), s, v.materialized());
+            outputs.put(v.name(), v);
+        }
+        for (String name : viewOrder) {
+            Stream s = plans.get(name).emit(new Plan.Context(builder, streams::get));
+            streams.put(name, s);
+            Relation v = outputs.get(name);
+            if (v != null) {
+                builder.output(name, s, v.materialized());
+            }
         }
         for (Relation t : tables) {
             if (t.materialized()) {

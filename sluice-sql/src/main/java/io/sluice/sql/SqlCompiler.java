@@ -7,6 +7,7 @@ import io.sluice.sql.lower.RelLowering;
 import io.sluice.sql.lower.UnsupportedPlanException;
 import io.sluice.sql.parse.DdlPreprocessor;
 import io.sluice.sql.parse.SqlParsing;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.Sort;
@@ -29,7 +32,7 @@ import org.apache.calcite.sql.ddl.SqlKeyConstraint;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
- * Compiles a Sluice SQL program (CREATE TABLE and CREATE [MATERIALIZED] VIEW statements) into a
+ * Compiles a Sluice SQL program (CREATE TABLE and CREATE [MATERIALIZED | LOCAL] VIEW statements) into a
  * {@link CompiledProgram}: parse (after the {@link DdlPreprocessor} pre-pass), build the catalog,
  * validate each view with Calcite, convert it to a relational plan and lower that to engine
  * operators. Anything unsupported is refused with its position; nothing is run wrong.
@@ -44,7 +47,10 @@ public final class SqlCompiler {
         Catalog catalog = new Catalog();
         List<Relation> tables = new ArrayList<>();
         List<Relation> views = new ArrayList<>();
+        List<Relation> localViews = new ArrayList<>();
+        List<String> viewOrder = new ArrayList<>();
         Map<String, Map<String, String>> properties = new LinkedHashMap<>();
+        Map<String, Map<Integer, Object>> lateness = new LinkedHashMap<>();
         Map<String, Plan> plans = new LinkedHashMap<>();
         Map<String, Map<String, String>> viewProperties = new LinkedHashMap<>();
         int tableIndex = 0;
@@ -56,20 +62,77 @@ public final class SqlCompiler {
                 catalog.add(table, create.name.getParserPosition());
                 tables.add(table);
                 properties.put(table.name(), extras.properties());
+                lateness.put(table.name(), lateness(table, extras));
             } else if (statement instanceof SqlCreateView view) {
                 Relation v = view(catalog, plans, view.name, view.columnList, view.query, false);
-                views.add(v);
-                viewProperties.put(v.name(), pre.views().get(viewIndex++));
+                boolean local = viewIndex < pre.localViews().size() && pre.localViews().get(viewIndex);
+                viewProperties.put(v.name(), pre.views().get(viewIndex));
+                viewIndex++;
+                (local ? localViews : views).add(v);
+                viewOrder.add(v.name());
             } else if (statement instanceof SqlCreateMaterializedView view) {
                 Relation v = view(catalog, plans, view.name, view.columnList, view.query, true);
                 views.add(v);
-                viewProperties.put(v.name(), pre.views().get(viewIndex++));
+                viewProperties.put(v.name(), pre.views().get(viewIndex));
+                viewIndex++;
+                viewOrder.add(v.name());
             } else {
                 throw error(statement.getParserPosition(), "statement " + statement.getKind().sql
-                        + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED] VIEW statements");
+                        + " is not supported; a program holds CREATE TABLE and CREATE [MATERIALIZED | LOCAL] VIEW statements");
             }
         }
-        return new CompiledProgram(programText, tables, views, properties, viewProperties, plans, catalog);
+        return new CompiledProgram(programText, tables, views, localViews, viewOrder, properties, viewProperties,
+                lateness, plans, catalog);
+    }
+
+    private static final Pattern INTERVAL = Pattern.compile(
+            "(?i)INTERVAL\\s+'\\s*(\\d+)\\s*'\\s+(SECOND|MINUTE|HOUR|DAY)S?(\\s*\\(\\s*\\d+\\s*\\))?");
+
+    /**
+     * The LATENESS of each column that declares one, as the engine takes it: a {@link Duration}
+     * for a TIMESTAMP column ({@code INTERVAL 'n' SECOND | MINUTE | HOUR | DAY}), a {@link Long} for
+     * an integer column (an integer literal).
+     */
+    private static Map<Integer, Object> lateness(Relation table, DdlPreprocessor.TableExtras extras) {
+        Map<Integer, Object> out = new LinkedHashMap<>();
+        extras.lateness().forEach((name, l) -> {
+            int index = -1;
+            for (int i = 0; i < table.columns().size(); i++) {
+                if (table.columns().get(i).name().equals(name)) {
+                    index = i;
+                }
+            }
+            ColumnType.Kind kind = table.columns().get(index).type().kind();
+            String text = l.expression().trim();
+            Object value = null;
+            if (kind == ColumnType.Kind.TIMESTAMP) {
+                Matcher m = INTERVAL.matcher(text);
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    value = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                        case "SECOND" -> Duration.ofSeconds(n);
+                        case "MINUTE" -> Duration.ofMinutes(n);
+                        case "HOUR" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
+                }
+            } else if (kind == ColumnType.Kind.TINYINT || kind == ColumnType.Kind.SMALLINT
+                    || kind == ColumnType.Kind.INTEGER || kind == ColumnType.Kind.BIGINT) {
+                if (text.matches("\\d+")) {
+                    value = Long.parseLong(text);
+                }
+            } else {
+                throw new SqlCompileException(l.line(), l.column(), "LATENESS is only supported on TIMESTAMP and "
+                        + "integer columns; column '" + name + "' is " + table.columns().get(index).type());
+            }
+            if (value == null) {
+                throw new SqlCompileException(l.line(), l.column(), "LATENESS of column '" + name + "' must be "
+                        + (kind == ColumnType.Kind.TIMESTAMP ? "an interval literal such as INTERVAL '1' HOUR "
+                        + "(SECOND, MINUTE, HOUR or DAY)" : "a non-negative integer literal") + ", not " + text);
+            }
+            out.put(index, value);
+        });
+        return out;
     }
 
     private static Relation table(SqlCreateTable create, DdlPreprocessor.TableExtras extras) {

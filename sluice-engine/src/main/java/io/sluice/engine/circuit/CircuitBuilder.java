@@ -2,8 +2,10 @@ package io.sluice.engine.circuit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.engine.algebra.Batch;
 import io.sluice.engine.algebra.Row;
 import io.sluice.engine.operator.AggregateCall;
+import io.sluice.engine.operator.ConstantOperator;
 import io.sluice.engine.operator.DeindexOperator;
 import io.sluice.engine.operator.DelayOperator;
 import io.sluice.engine.operator.DistinctOperator;
@@ -95,6 +97,15 @@ public final class CircuitBuilder {
     public Stream upsertInput(String name, int[] keyColumns) {
         int[] keys = requireNonNull(keyColumns, "keyColumns is null").clone();
         return addInput(name, () -> new UpsertInputOperator(keys));
+    }
+
+    /**
+     * A stream whose integral is the fixed Z-set {@code contents} (SQL {@code VALUES}): the rows
+     * arrive at the first step and never change.
+     */
+    public Stream constant(Batch contents) {
+        requireNonNull(contents, "contents is null");
+        return add(() -> new ConstantOperator(contents), Shape.ZSET);
     }
 
     /** Declares {@code stream} as the output {@code name}; materialized outputs keep their contents for {@link Circuit#snapshot}. */

@@ -22,6 +22,7 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -37,8 +38,11 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.Litmus;
 
 /**
  * The relations of a program as Calcite sees them, and the validation and conversion of queries
@@ -129,23 +133,47 @@ public final class Catalog {
             throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
                     "invalid query: " + e.getMessage(), e);
         }
-        UnsupportedChecker.check(validated, topOrderAllowed);
+        UnsupportedChecker.check(validated);
         RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()),
                 new RexBuilder(typeFactory));
         SqlToRelConverter converter = new SqlToRelConverter(null, validator, reader, cluster,
                 StandardConvertletTable.INSTANCE,
-                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
-        RelRoot relRoot = converter.convertQuery(validated, false, true);
-        return new Analyzed(validated, relRoot.withRel(pushFilters(relRoot.rel)));
+                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false)
+                        .withInSubQueryThreshold(Integer.MAX_VALUE));
+        RelRoot relRoot;
+        RelNode rewritten;
+        try {
+            relRoot = converter.convertQuery(validated, false, true);
+            rewritten = rewrite(relRoot.rel);
+        } catch (AssertionError | RuntimeException e) {
+            throw plannerLimitation(query, e);
+        }
+        checkValid(rewritten, query);
+        return new Analyzed(validated, relRoot.withRel(rewritten));
     }
 
     /**
-     * The fixed rewrite program every query goes through: WHERE conditions move into the joins they
+     * The fixed rewrite program every query goes through. First subqueries in expressions (IN,
+     * EXISTS, scalar subqueries, quantified comparisons) become joins and aggregates, correlated ones
+     * through a correlate that Calcite's decorrelator then turns into joins; then WHERE conditions move into the joins they
      * constrain (so {@code FROM a, b WHERE a.x = b.y} is an equi-join, not a cross product filtered
      * afterwards) and single-side conditions move below the join; then each tree of inner joins is
      * put in an order where every join has a condition when the query allows it ({@link JoinOrder}).
      * No statistics or costs: the plan depends on the query alone.
      */
+    private static RelNode rewrite(RelNode rel) {
+        HepProgram subQueries = HepProgram.builder()
+                .addRuleCollection(List.of(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                        CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE, CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+                .build();
+        HepPlanner removal = new HepPlanner(subQueries);
+        removal.setRoot(rel);
+        RelNode noSubQueries = removal.findBestExp();
+        RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, relBuilder);
+        return pushFilters(decorrelated);
+    }
+
     private static RelNode pushFilters(RelNode rel) {
         HepProgram program = HepProgram.builder()
                 .addRuleCollection(List.of(CoreRules.FILTER_PROJECT_TRANSPOSE, CoreRules.FILTER_INTO_JOIN,
@@ -154,6 +182,29 @@ public final class Catalog {
         HepPlanner planner = new HepPlanner(program);
         planner.setRoot(rel);
         return JoinOrder.reorder(planner.findBestExp());
+    }
+
+    /**
+     * Calcite fails on, or builds plans whose column types do not line up for, a few queries (seen
+     * with a correlated scalar subquery in a SELECT list whose FROM is a subquery with outer joins,
+     * or that compares an INT with a DECIMAL); such a plan could compute wrong values, so it is
+     * refused. With Java assertions on, Calcite itself throws the AssertionError caught above.
+     */
+    private static void checkValid(RelNode rel, SqlNode query) {
+        if (!rel.isValid(Litmus.IGNORE, null)) {
+            throw plannerLimitation(query, null);
+        }
+        for (RelNode input : rel.getInputs()) {
+            checkValid(input, query);
+        }
+    }
+
+    private static SqlCompileException plannerLimitation(SqlNode query, Throwable cause) {
+        SqlParserPos pos = query.getParserPosition();
+        return new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "this query hits a limitation of the "
+                + "planner (seen with correlated subqueries in a SELECT list over outer joins, or comparing columns of "
+                + "different types): rewrite the subquery as a LEFT JOIN to a grouped subquery, or CAST the compared "
+                + "columns to one type", cause);
     }
 
     private static String validationMessage(CalciteContextException e) {

@@ -10,9 +10,8 @@ import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
-import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWindowTableFunction;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 
@@ -22,7 +21,7 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  * the position of the enclosing query.
  */
 final class UnsupportedChecker extends SqlBasicVisitor<Void> {
-    private static final Set<String> FUNCTIONS = Set.of("CAST", "COALESCE", "NULLIF", "COUNT", "SUM",
+    private static final Set<String> FUNCTIONS = Set.of("CAST", "COALESCE", "NULLIF",
             // strings
             "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "SUBSTRING", "TRIM", "POSITION",
             "REPLACE", "CONCAT",
@@ -37,20 +36,20 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
     private static final Set<String> CLOCK_FUNCTIONS = Set.of("NOW", "CURRENT_TIMESTAMP", "CURRENT_DATE",
             "CURRENT_TIME", "LOCALTIME", "LOCALTIMESTAMP");
 
-    private final SqlNode top;
-    private final boolean topOrderAllowed;
+    private static final Set<SqlKind> AGGREGATES = Set.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG,
+            SqlKind.MIN, SqlKind.MAX, SqlKind.ANY_VALUE, SqlKind.STDDEV_POP, SqlKind.STDDEV_SAMP, SqlKind.VAR_POP,
+            SqlKind.VAR_SAMP, SqlKind.GROUPING, SqlKind.GROUPING_ID, SqlKind.SINGLE_VALUE, SqlKind.ROW_NUMBER,
+            SqlKind.RANK, SqlKind.DENSE_RANK);
 
-    private UnsupportedChecker(SqlNode top, boolean topOrderAllowed) {
-        this.top = top;
-        this.topOrderAllowed = topOrderAllowed;
+    private UnsupportedChecker() {
     }
 
     /**
-     * Checks a query. The outermost query may always have ORDER BY (a view ignores it: a view is a
-     * set of rows); {@code topOrderAllowed} (ad-hoc queries) also permits LIMIT and OFFSET there.
+     * Checks a query. ORDER BY with LIMIT / OFFSET is allowed anywhere (top-k); ORDER BY without
+     * them orders nothing in a view or subquery, which are sets of rows, and is ignored there.
      */
-    static void check(SqlNode validated, boolean topOrderAllowed) {
-        validated.accept(new UnsupportedChecker(validated, topOrderAllowed));
+    static void check(SqlNode validated) {
+        validated.accept(new UnsupportedChecker());
     }
 
     @Override
@@ -58,56 +57,31 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         SqlKind kind = call.getKind();
         SqlParserPos pos = call.getParserPosition();
         switch (kind) {
-            case UNION, EXCEPT, INTERSECT -> throw refuse(pos, kind.sql + " is not supported");
-            case OVER, WINDOW -> throw refuse(pos, "window functions (OVER) are not supported");
-            case GROUPING_SETS, ROLLUP, CUBE -> throw refuse(pos, kind.sql + " is not supported");
-            case EXISTS, SCALAR_QUERY, SOME, ALL -> throw refuse(pos, "subqueries in expressions are not supported");
+            case OVER -> checkOver(call);
             case SIMILAR -> throw refuse(pos, "SIMILAR TO is not supported (LIKE is)");
-            case VALUES -> throw refuse(pos, "VALUES is not supported");
-            case ORDER_BY -> {
-                SqlOrderBy orderBy = (SqlOrderBy) call;
-                if (call != top) {
-                    throw refuse(pos, orderMessage());
-                }
-                if (!topOrderAllowed && (orderBy.fetch != null || orderBy.offset != null)) {
-                    throw refuse(pos, LIMIT_IN_VIEW);
-                }
-            }
             case SELECT -> checkSelect((SqlSelect) call);
             case JOIN -> checkJoin((SqlJoin) call);
-            case IN, NOT_IN -> {
-                if (call.operand(1) instanceof SqlSelect || call.operand(1) instanceof SqlOrderBy) {
-                    throw refuse(pos, "subqueries in expressions are not supported");
-                }
+            case TUMBLE, HOP, DESCRIPTOR, COLLECTION_TABLE, EXPLICIT_TABLE, ARGUMENT_ASSIGNMENT, UNION, EXCEPT,
+                    INTERSECT, GROUPING_SETS, ROLLUP, CUBE, EXISTS, SCALAR_QUERY, SOME, ALL, VALUES,
+                    ORDER_BY, IN, NOT_IN, WITH, WITH_ITEM -> {
             }
             default -> checkFunction(call);
         }
         return super.visit(call);
     }
 
-    private static final String LIMIT_IN_VIEW = "LIMIT and OFFSET are not supported in views";
-
-    private String orderMessage() {
-        return "ORDER BY, LIMIT and OFFSET are only supported on the outermost query";
+    /** Only the ranking functions, which the lowering turns into top-k when their rank is limited. */
+    private static void checkOver(SqlCall call) {
+        SqlNode function = call.operand(0);
+        SqlKind kind = function.getKind();
+        if (kind != SqlKind.ROW_NUMBER && kind != SqlKind.RANK && kind != SqlKind.DENSE_RANK) {
+            throw refuse(call.getParserPosition(), "window aggregates (" + function.getKind().sql + " ... OVER) are "
+                    + "not supported; ROW_NUMBER(), RANK() and DENSE_RANK() are, when the outer query keeps the top k "
+                    + "(WHERE rn <= k)");
+        }
     }
 
-    private void checkSelect(SqlSelect select) {
-        if (select.isDistinct()) {
-            throw refuse(select.getParserPosition(), "SELECT DISTINCT is not supported");
-        }
-        boolean ordered = (select.getOrderList() != null && !select.getOrderList().isEmpty())
-                || select.getFetch() != null || select.getOffset() != null;
-        boolean limited = select.getFetch() != null || select.getOffset() != null;
-        if (ordered && (select != top || (limited && !topOrderAllowed))) {
-            SqlNodeList order = select.getOrderList();
-            SqlParserPos pos = order != null && !order.isEmpty() ? order.get(0).getParserPosition()
-                    : select.getFetch() != null ? select.getFetch().getParserPosition()
-                    : select.getOffset().getParserPosition();
-            throw refuse(pos, select == top ? LIMIT_IN_VIEW : orderMessage());
-        }
-        if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-            throw refuse(select.getWindowList().getParserPosition(), "window functions (OVER) are not supported");
-        }
+    private static void checkSelect(SqlSelect select) {
         if (select.getQualify() != null) {
             throw refuse(select.getQualify().getParserPosition(), "QUALIFY is not supported");
         }
@@ -115,27 +89,28 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
 
     private static void checkJoin(SqlJoin join) {
         switch (join.getJoinType()) {
-            case INNER, COMMA, CROSS -> {
+            case INNER, COMMA, CROSS, LEFT, RIGHT, FULL -> {
             }
             default -> throw refuse(join.getJoinTypeNode().getParserPosition(),
-                    join.getJoinType().name().replace('_', ' ') + " JOIN is not supported (only inner joins are)");
+                    join.getJoinType().name().replace('_', ' ') + " JOIN is not supported");
         }
     }
 
     private static void checkFunction(SqlCall call) {
         if (call.getOperator() instanceof SqlAggFunction agg) {
-            if (agg.getKind() != SqlKind.COUNT && agg.getKind() != SqlKind.SUM) {
-                throw refuse(call.getParserPosition(),
-                        "aggregate function " + agg.getName() + " is not supported (COUNT and SUM are)");
+            if (!AGGREGATES.contains(agg.getKind())) {
+                throw refuse(call.getParserPosition(), "aggregate function " + agg.getName() + " is not supported "
+                        + "(COUNT, SUM, AVG, MIN, MAX, EVERY/BOOL_AND, SOME/BOOL_OR, STDDEV_POP/SAMP, VAR_POP/SAMP, "
+                        + "ANY_VALUE and GROUPING are)");
             }
-            if (call.getFunctionQuantifier() != null) {
-                throw refuse(call.getParserPosition(),
-                        agg.getName() + "(" + call.getFunctionQuantifier() + " ...) is not supported");
-            }
-            if (call instanceof SqlBasicCall && call.getOperandList().size() > 1) {
+            if (agg.getKind() != SqlKind.COUNT && agg.getKind() != SqlKind.GROUPING
+                    && call instanceof SqlBasicCall && call.getOperandList().size() > 1) {
                 throw refuse(call.getParserPosition(), agg.getName() + " with several arguments is not supported");
             }
             return;
+        }
+        if (call.getOperator() instanceof SqlWindowTableFunction || call.getKind() == SqlKind.DESCRIPTOR) {
+            return; // TUMBLE, HOP (SESSION is refused when lowered)
         }
         if (call.getOperator() instanceof SqlFunction f
                 && CLOCK_FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {

@@ -17,15 +17,9 @@ public final class Relations {
     private static void collect(Plan plan, Set<String> out) {
         if (plan instanceof Plan.Scan scan) {
             out.add(scan.relation());
-        } else if (plan instanceof Plan.Map map) {
-            collect(map.input(), out);
-        } else if (plan instanceof Plan.Filter filter) {
-            collect(filter.input(), out);
-        } else if (plan instanceof Plan.Join join) {
-            collect(join.left(), out);
-            collect(join.right(), out);
-        } else if (plan instanceof Plan.Aggregate aggregate) {
-            collect(aggregate.input(), out);
+        }
+        for (Plan input : plan.inputs()) {
+            collect(input, out);
         }
     }
 }

@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * Removes the DDL that Calcite's {@code SqlDdlParserImpl} cannot parse, and remembers it.
  *
- * <p>Two forms are handled inside {@code CREATE TABLE}: a column-level {@code PRIMARY KEY} and the
- * trailing {@code WITH ('key' = 'value', ...)}. Each is replaced by spaces (line breaks kept), so
+ * <p>Three forms are handled inside {@code CREATE TABLE}: a column-level {@code PRIMARY KEY}, a
+ * column's {@code LATENESS expression} and the trailing {@code WITH ('key' = 'value', ...)}; and
+ * the {@code LOCAL} of {@code CREATE LOCAL VIEW}. Each is replaced by spaces (line breaks kept), so
  * every line and column Calcite reports for the rest of the text stays exact. The removed parts are
- * returned per CREATE TABLE, in program order, to be attached again after parsing.
+ * returned per CREATE TABLE (and per view, whether it was LOCAL), in program order, to be attached
+ * again after parsing.
  *
  * <p>This is a stop-gap: a parser generated from Calcite's grammar templates with Feldera's DDL
  * extensions would make the pre-pass unnecessary.
@@ -23,11 +25,29 @@ public final class DdlPreprocessor {
     private DdlPreprocessor() {
     }
 
-    /** What was blanked out of one CREATE TABLE statement. */
-    public record TableExtras(List<String> primaryKeyColumns, Map<String, String> properties) {
+    /**
+     * What was blanked out of one CREATE TABLE statement.
+     *
+     * @param lateness the LATENESS of each column that declares one: column name to the expression
+     *     text and its offset in the program (for error positions)
+     */
+    public record TableExtras(List<String> primaryKeyColumns, Map<String, String> properties,
+            Map<String, Lateness> lateness) {
         public TableExtras {
             primaryKeyColumns = List.copyOf(primaryKeyColumns);
             properties = Map.copyOf(properties);
+            lateness = Map.copyOf(lateness);
+        }
+
+        public TableExtras(List<String> primaryKeyColumns, Map<String, String> properties) {
+            this(primaryKeyColumns, properties, Map.of());
+        }
+    }
+
+    /** A column's {@code LATENESS expression}: the expression's text and its line and column in the program. */
+    public record Lateness(String expression, int line, int column) {
+        public Lateness {
+            requireNonNull(expression, "expression is null");
         }
     }
 
@@ -36,13 +56,16 @@ public final class DdlPreprocessor {
      *
      * @param text the program with the extensions replaced by spaces
      * @param tables the extensions of each CREATE TABLE
-     * @param views the {@code WITH} properties of each CREATE [MATERIALIZED] VIEW, in order (empty when none)
+     * @param views the {@code WITH} properties of each CREATE [LOCAL | MATERIALIZED] VIEW, in order (empty when none)
+     * @param localViews for each CREATE [LOCAL | MATERIALIZED] VIEW in order, whether it was LOCAL
      */
-    public record Result(String text, List<TableExtras> tables, List<Map<String, String>> views) {
+    public record Result(String text, List<TableExtras> tables, List<Map<String, String>> views,
+            List<Boolean> localViews) {
         public Result {
             requireNonNull(text, "text is null");
             tables = List.copyOf(tables);
             views = List.copyOf(views);
+            localViews = List.copyOf(localViews);
         }
     }
 
@@ -52,26 +75,23 @@ public final class DdlPreprocessor {
         char[] out = program.toCharArray();
         List<TableExtras> tables = new ArrayList<>();
         List<Map<String, String>> views = new ArrayList<>();
+        List<Boolean> localViews = new ArrayList<>();
         for (int i = 0; i + 1 < tokens.size(); i++) {
-            if (tokens.get(i).isWord("CREATE") && isCreateTable(tokens, i)) {
+            if (!tokens.get(i).isWord("CREATE")) {
+                continue;
+            }
+            if (isCreateTable(tokens, i)) {
                 i = processTable(program, tokens, i, out, tables);
-            } else if (tokens.get(i).isWord("CREATE") && isCreateView(tokens, i)) {
+            } else if (i + 2 < tokens.size() && tokens.get(i + 1).isWord("LOCAL") && tokens.get(i + 2).isWord("VIEW")) {
+                blank(out, tokens.get(i + 1).start(), tokens.get(i + 1).end());
+                localViews.add(true);
+                i = processView(program, tokens, i, out, views);
+            } else if (isCreateView(tokens, i)) {
+                localViews.add(false);
                 i = processView(program, tokens, i, out, views);
             }
         }
-        return new Result(new String(out), tables, views);
-    }
-
-    /** True for {@code CREATE [OR REPLACE] [MATERIALIZED] VIEW}. */
-    private static boolean isCreateView(List<Token> tokens, int create) {
-        int j = create + 1;
-        if (tokens.get(j).isWord("OR") && j + 2 < tokens.size() && tokens.get(j + 1).isWord("REPLACE")) {
-            j += 2;
-        }
-        if (j < tokens.size() && tokens.get(j).isWord("MATERIALIZED")) {
-            j++;
-        }
-        return j < tokens.size() && tokens.get(j).isWord("VIEW");
+        return new Result(new String(out), tables, views, localViews);
     }
 
     /**
@@ -110,6 +130,18 @@ public final class DdlPreprocessor {
         return tokens.get(j).isWord("TABLE");
     }
 
+    /** True for {@code CREATE [OR REPLACE] [MATERIALIZED] VIEW}. */
+    private static boolean isCreateView(List<Token> tokens, int create) {
+        int j = create + 1;
+        if (tokens.get(j).isWord("OR") && j + 2 < tokens.size() && tokens.get(j + 1).isWord("REPLACE")) {
+            j += 2;
+        }
+        if (j < tokens.size() && tokens.get(j).isWord("MATERIALIZED")) {
+            j++;
+        }
+        return j < tokens.size() && tokens.get(j).isWord("VIEW");
+    }
+
     /** Handles one CREATE TABLE; returns the index of its last token. */
     private static int processTable(String program, List<Token> tokens, int create, char[] out,
             List<TableExtras> tables) {
@@ -119,6 +151,7 @@ public final class DdlPreprocessor {
         }
         List<String> pk = new ArrayList<>();
         Map<String, String> properties = new LinkedHashMap<>();
+        Map<String, Lateness> lateness = new LinkedHashMap<>();
         if (open >= tokens.size() || !tokens.get(open).isSymbol('(')) {
             tables.add(new TableExtras(pk, properties));
             return open;
@@ -133,17 +166,19 @@ public final class DdlPreprocessor {
             } else if (t.isSymbol(')')) {
                 depth--;
                 if (depth == 0) {
+                    blankLateness(program, tokens, elementStart, j, out, lateness);
                     blankColumnKey(tokens, elementStart, j, out, pk);
                     close = j;
                     break;
                 }
             } else if (t.isSymbol(',') && depth == 1) {
+                blankLateness(program, tokens, elementStart, j, out, lateness);
                 blankColumnKey(tokens, elementStart, j, out, pk);
                 elementStart = j + 1;
             }
         }
         if (close < 0) {
-            tables.add(new TableExtras(pk, properties));
+            tables.add(new TableExtras(pk, properties, lateness));
             return tokens.size() - 1;
         }
         int last = close;
@@ -151,8 +186,38 @@ public final class DdlPreprocessor {
             last = readProperties(program, tokens, close + 2, properties);
             blank(out, tokens.get(close + 1).start(), tokens.get(last).end());
         }
-        tables.add(new TableExtras(pk, properties));
+        tables.add(new TableExtras(pk, properties, lateness));
         return last;
+    }
+
+    /**
+     * In the column element {@code [from, to)}, blanks {@code LATENESS expression} (the expression
+     * runs to the end of the element or to a following {@code PRIMARY KEY}) and records it.
+     */
+    private static void blankLateness(String program, List<Token> tokens, int from, int to, char[] out,
+            Map<String, Lateness> lateness) {
+        if (from >= to || tokens.get(from).kind() != Token.Kind.WORD && tokens.get(from).kind()
+                != Token.Kind.QUOTED_IDENTIFIER) {
+            return;
+        }
+        for (int j = from + 1; j < to; j++) {
+            if (!tokens.get(j).isWord("LATENESS")) {
+                continue;
+            }
+            int end = j + 1;
+            while (end < to && !(tokens.get(end).isWord("PRIMARY") && end + 1 < to && tokens.get(end + 1).isWord("KEY"))) {
+                end++;
+            }
+            if (end == j + 1) {
+                throw error(program, tokens.get(j).start(), "LATENESS needs an expression, e.g. LATENESS INTERVAL '1' HOUR");
+            }
+            int exprStart = tokens.get(j + 1).start();
+            int exprEnd = tokens.get(end - 1).end();
+            int[] lc = lineColumn(program, exprStart);
+            lateness.put(tokens.get(from).identifier(), new Lateness(program.substring(exprStart, exprEnd), lc[0], lc[1]));
+            blank(out, tokens.get(j).start(), exprEnd);
+            return;
+        }
     }
 
     /** In the table element {@code [from, to)}, blanks {@code PRIMARY KEY} if the element is a column. */
@@ -203,6 +268,11 @@ public final class DdlPreprocessor {
     }
 
     private static SqlCompileException error(String program, int offset, String message) {
+        int[] lc = lineColumn(program, offset);
+        return new SqlCompileException(lc[0], lc[1], message);
+    }
+
+    private static int[] lineColumn(String program, int offset) {
         int line = 1;
         int column = 1;
         for (int k = 0; k < offset && k < program.length(); k++) {
@@ -213,6 +283,6 @@ public final class DdlPreprocessor {
                 column++;
             }
         }
-        return new SqlCompileException(line, column, message);
+        return new int[] {line, column};
     }
 }

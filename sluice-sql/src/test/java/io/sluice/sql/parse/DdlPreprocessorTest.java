@@ -52,4 +52,19 @@ class DdlPreprocessorTest {
         assertThat(r.text()).contains("AS WITH c AS (SELECT a FROM t)");
         assertThat(r.views()).containsExactly(Map.of("connectors", "[{\"x\": 1}]"), Map.of());
     }
+
+    @Test
+    void latenessAndLocal_areBlankedAndRecorded() {
+        String program = "CREATE TABLE e (ts TIMESTAMP NOT NULL LATENESS INTERVAL '1' HOUR PRIMARY KEY, v INT);\n"
+                + "CREATE LOCAL VIEW l AS SELECT v FROM e;\nCREATE MATERIALIZED VIEW m AS SELECT v FROM l;";
+        DdlPreprocessor.Result r = DdlPreprocessor.process(program);
+        assertThat(r.text()).hasSameSizeAs(program);
+        assertThat(r.text()).startsWith("CREATE TABLE e (ts TIMESTAMP NOT NULL " + " ".repeat(38) + ", v INT);\n"
+                + "CREATE       VIEW l");
+        DdlPreprocessor.TableExtras extras = r.tables().get(0);
+        assertThat(extras.primaryKeyColumns()).containsExactly("ts");
+        assertThat(extras.lateness()).containsExactly(Map.entry("ts", new DdlPreprocessor.Lateness("INTERVAL '1' HOUR",
+                1, 48)));
+        assertThat(r.localViews()).containsExactly(true, false);
+    }
 }
