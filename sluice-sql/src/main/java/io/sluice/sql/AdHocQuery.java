@@ -61,7 +61,7 @@ public final class AdHocQuery {
     static AdHocQuery compile(String select, Catalog catalog) {
         requireNonNull(select, "select is null");
         SqlNode parsed = SqlParsing.parseQuery(select);
-        Catalog.Analyzed analyzed = catalog.analyze(parsed, true);
+        Catalog.Analyzed analyzed = catalog.analyze(parsed);
         RelRoot root = analyzed.root();
         SqlParserPos pos = parsed.getParserPosition();
         List<String> names = new ArrayList<>();

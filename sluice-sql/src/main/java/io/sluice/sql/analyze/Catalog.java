@@ -118,7 +118,7 @@ public final class Catalog {
     }
 
     /** Validates {@code query} (mapping Calcite's errors to positions) and converts it to a plan. */
-    public Analyzed analyze(SqlNode query, boolean topOrderAllowed) {
+    public Analyzed analyze(SqlNode query) {
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory,
                 config);
         SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, reader, typeFactory,
