@@ -18,15 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Batch {
     private static final AtomicLong NEXT_ID = new AtomicLong();
-    private static final Batch EMPTY = new Batch(new Row[0], new Row[0], new long[0]);
+    private static final Batch EMPTY = new Batch(Rows.NONE, Rows.NONE, new long[0]);
 
-    private final Row[] keys;
-    private final Row[] vals;
+    private final Rows keys;
+    private final Rows vals;
     private final long[] weights;
     private final long id = NEXT_ID.incrementAndGet();
     private volatile String persistedName;
 
-    private Batch(Row[] keys, Row[] vals, long[] weights) {
+    private Batch(Rows keys, Rows vals, long[] weights) {
         this.keys = keys;
         this.vals = vals;
         this.weights = weights;
@@ -34,6 +34,23 @@ public final class Batch {
 
     public static Batch empty() {
         return EMPTY;
+    }
+
+    /** A batch over stored columns that the caller has checked to be consolidated and sorted. */
+    static Batch of(Rows keys, Rows vals, long[] weights) {
+        return weights.length == 0 ? EMPTY : new Batch(keys, vals, weights);
+    }
+
+    Rows keys() {
+        return keys;
+    }
+
+    Rows vals() {
+        return vals;
+    }
+
+    long[] weights() {
+        return weights;
     }
 
     public static Builder builder() {
@@ -50,19 +67,45 @@ public final class Batch {
     }
 
     public int size() {
-        return keys.length;
+        return weights.length;
     }
 
     public boolean isEmpty() {
-        return keys.length == 0;
+        return weights.length == 0;
     }
 
+    /**
+     * The key of entry {@code i}. Keys are stored by column, so this makes a new {@link Row}:
+     * to compare or test a key, prefer {@link #compareKey} and {@link #sameKey}, which read the
+     * columns directly.
+     */
     public Row key(int i) {
-        return keys[i];
+        return keys.get(i);
     }
 
+    /** The value of entry {@code i}; a new {@link Row}, like {@link #key}. */
     public Row val(int i) {
-        return vals[i];
+        return vals.get(i);
+    }
+
+    /** Orders the key of entry {@code i} against {@code key}, as {@link Row#compareTo} does. */
+    public int compareKey(int i, Row key) {
+        return keys.compare(i, key);
+    }
+
+    /** Orders the value of entry {@code i} against {@code val}, as {@link Row#compareTo} does. */
+    public int compareVal(int i, Row val) {
+        return vals.compare(i, val);
+    }
+
+    /** True when entries {@code i} and {@code j} have equal keys. */
+    public boolean sameKey(int i, int j) {
+        return keys.compare(i, keys, j) == 0;
+    }
+
+    /** Approximate heap bytes per entry: key and value columns plus the weight. */
+    public double bytesPerEntry() {
+        return keys.bytesPerRow() + vals.bytesPerRow() + 8;
     }
 
     public long weight(int i) {
@@ -86,10 +129,55 @@ public final class Batch {
     /** Index of the first entry whose key is at or after {@code key}. */
     public int lowerBound(Row key, int from) {
         int lo = from;
-        int hi = keys.length;
+        int hi = weights.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (keys[mid].compareTo(key) < 0) {
+            if (keys.compare(mid, key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Like {@link #lowerBound}, for a caller that moves forward through the batch by small steps:
+     * probes {@code from}, {@code from + 1}, {@code from + 3}, ... before a binary search, so a
+     * key close to {@code from} costs a few comparisons.
+     */
+    public int seekForward(Row key, int from) {
+        int n = weights.length;
+        if (from >= n || keys.compare(from, key) >= 0) {
+            return from;
+        }
+        int lo = from + 1;
+        int step = 1;
+        int hi = from + step;
+        while (hi < n && keys.compare(hi, key) < 0) {
+            lo = hi + 1;
+            step <<= 1;
+            hi = from + step;
+        }
+        hi = Math.min(hi, n);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (keys.compare(mid, key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Index of the first entry at or after {@code from} whose key sorts after {@code key}. */
+    public int upperBound(Row key, int from) {
+        int lo = from;
+        int hi = weights.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (keys.compare(mid, key) <= 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -123,60 +211,91 @@ public final class Batch {
         if (isEmpty()) {
             return other;
         }
-        if (compareEntries(keys[keys.length - 1], vals[vals.length - 1], other.keys[0], other.vals[0]) < 0) {
+        int last = size() - 1;
+        int otherLast = other.size() - 1;
+        if (compareEntries(this, last, other, 0) < 0) {
             return concat(this, other);
         }
-        if (compareEntries(other.keys[other.keys.length - 1], other.vals[other.vals.length - 1], keys[0], vals[0]) < 0) {
+        if (compareEntries(other, otherLast, this, 0) < 0) {
             return concat(other, this);
         }
-        int n = keys.length + other.keys.length;
-        Row[] k = new Row[n];
-        Row[] v = new Row[n];
+        int n = size() + other.size();
+        int[] from = new int[n];
         long[] w = new long[n];
         int i = 0;
         int j = 0;
         int out = 0;
-        while (i < keys.length || j < other.keys.length) {
-            int c;
-            if (i == keys.length) {
-                c = 1;
-            } else if (j == other.keys.length) {
-                c = -1;
-            } else {
-                c = compareEntries(keys[i], vals[i], other.keys[j], other.vals[j]);
-            }
+        int mine = size();
+        int theirs = other.size();
+        while (i < mine && j < theirs) {
+            int c = compareEntries(this, i, other, j);
             if (c < 0) {
-                k[out] = keys[i];
-                v[out] = vals[i];
+                from[out] = i;
                 w[out++] = weights[i++];
             } else if (c > 0) {
-                k[out] = other.keys[j];
-                v[out] = other.vals[j];
+                from[out] = ~j;
                 w[out++] = other.weights[j++];
             } else {
                 long sum = Math.addExact(weights[i], other.weights[j]);
                 if (sum != 0) {
-                    k[out] = keys[i];
-                    v[out] = vals[i];
+                    from[out] = i;
                     w[out++] = sum;
                 }
                 i++;
                 j++;
             }
         }
-        return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+        for (; i < mine; i++) {
+            from[out] = i;
+            w[out++] = weights[i];
+        }
+        for (; j < theirs; j++) {
+            from[out] = ~j;
+            w[out++] = other.weights[j];
+        }
+        if (out == 0) {
+            return EMPTY;
+        }
+        return new Batch(Rows.gather2(keys, other.keys, from, out), Rows.gather2(vals, other.vals, from, out),
+                Arrays.copyOf(w, out));
     }
 
     /** {@code first} then {@code second}, when every entry of {@code first} sorts before every entry of {@code second}. */
     private static Batch concat(Batch first, Batch second) {
-        int n = first.keys.length + second.keys.length;
-        Row[] k = Arrays.copyOf(first.keys, n);
-        Row[] v = Arrays.copyOf(first.vals, n);
-        long[] w = Arrays.copyOf(first.weights, n);
-        System.arraycopy(second.keys, 0, k, first.keys.length, second.keys.length);
-        System.arraycopy(second.vals, 0, v, first.vals.length, second.vals.length);
+        long[] w = Arrays.copyOf(first.weights, first.weights.length + second.weights.length);
         System.arraycopy(second.weights, 0, w, first.weights.length, second.weights.length);
-        return new Batch(k, v, w);
+        return new Batch(Rows.concat(first.keys, second.keys), Rows.concat(first.vals, second.vals), w);
+    }
+
+    /** The entries at positions {@code from..to)}, as a batch of their own. */
+    public Batch slice(int from, int to) {
+        if (from == 0 && to == size()) {
+            return this;
+        }
+        int n = to - from;
+        if (n <= 0) {
+            return EMPTY;
+        }
+        int[] picked = new int[n];
+        for (int i = 0; i < n; i++) {
+            picked[i] = from + i;
+        }
+        return new Batch(keys.gather(picked, n), vals.gather(picked, n), Arrays.copyOfRange(weights, from, to));
+    }
+
+    /** The entries at the ascending positions {@code picked[0..n)}, as a batch of their own. */
+    public Batch select(int[] picked, int n) {
+        if (n == size()) {
+            return this;
+        }
+        if (n == 0) {
+            return EMPTY;
+        }
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = weights[picked[i]];
+        }
+        return new Batch(keys.gather(picked, n), vals.gather(picked, n), w);
     }
 
     /** An order on positions {@code 0..n-1} of some arrays, for {@link #sortedPositions}. */
@@ -336,27 +455,48 @@ public final class Batch {
         return c != 0 ? c : v1.compareTo(v2);
     }
 
+    private static int compareEntries(Batch a, int i, Batch b, int j) {
+        return compareEntries(a.keys, a.vals, i, b.keys, b.vals, j);
+    }
+
+    private static int compareEntries(Rows k1, Rows v1, int i, Rows k2, Rows v2, int j) {
+        int c = k1.compare(i, k2, j);
+        return c != 0 ? c : v1.compare(i, v2, j);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Batch b && Arrays.equals(keys, b.keys) && Arrays.equals(vals, b.vals)
-                && Arrays.equals(weights, b.weights);
+        if (!(o instanceof Batch b) || !Arrays.equals(weights, b.weights)) {
+            return false;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (compareEntries(this, i, b, i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(keys) * 31 + Arrays.hashCode(weights);
+        int h = Arrays.hashCode(weights);
+        for (int i = 0; i < weights.length; i++) {
+            h = 31 * h + keys.get(i).hashCode();
+        }
+        return h;
     }
 
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("{");
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < weights.length; i++) {
             if (i > 0) {
                 s.append(", ");
             }
-            s.append(keys[i]);
-            if (vals[i].arity() > 0) {
-                s.append("->").append(vals[i]);
+            s.append(keys.get(i));
+            Row val = vals.get(i);
+            if (val.arity() > 0) {
+                s.append("->").append(val);
             }
             s.append(" x").append(weights[i]);
         }
@@ -402,7 +542,7 @@ public final class Batch {
 
         public Builder addAll(Batch batch) {
             for (int i = 0; i < batch.size(); i++) {
-                add(batch.keys[i], batch.vals[i], batch.weights[i]);
+                add(batch.keys.get(i), batch.vals.get(i), batch.weights[i]);
             }
             return this;
         }
@@ -422,47 +562,38 @@ public final class Batch {
             if (n == 0) {
                 return EMPTY;
             }
+            // Into columns first: sorting and consolidating then compare primitive arrays, not boxed rows.
+            Rows k = Rows.of(keys, n);
+            Rows v = Rows.of(vals, n);
+            long[] w = Arrays.copyOf(weights, n);
+            clear(n);
             boolean ordered = true;
             boolean distinct = true;
             for (int i = 1; i < n && ordered; i++) {
-                int c = compareEntries(keys[i - 1], vals[i - 1], keys[i], vals[i]);
+                int c = compareEntries(k, v, i - 1, k, v, i);
                 ordered = c <= 0;
                 distinct &= c != 0;
             }
             if (ordered && distinct) {
-                Batch b;
-                if (n == keys.length) {
-                    // Exactly full: hand the arrays over and start afresh.
-                    b = new Batch(keys, vals, weights);
-                    keys = new Row[4];
-                    vals = new Row[4];
-                    weights = new long[4];
-                } else {
-                    b = new Batch(Arrays.copyOf(keys, n), Arrays.copyOf(vals, n), Arrays.copyOf(weights, n));
-                    clear(n);
-                }
-                return b;
+                return new Batch(k, v, w);
             }
-            int[] order = ordered ? null : sortedPositions(n, this::compare);
-            Row[] k = new Row[n];
-            Row[] v = new Row[n];
-            long[] w = new long[n];
+            int[] order = ordered ? null : sortedPositions(n, (i, j) -> compareEntries(k, v, i, k, v, j));
+            int[] picked = new int[n];
+            long[] summed = new long[n];
             int out = 0;
             for (int idx = 0; idx < n; idx++) {
                 int i = order == null ? idx : order[idx];
-                if (out > 0 && compareEntries(k[out - 1], v[out - 1], keys[i], vals[i]) == 0) {
-                    w[out - 1] = Math.addExact(w[out - 1], weights[i]);
-                    if (w[out - 1] == 0) {
+                if (out > 0 && compareEntries(k, v, picked[out - 1], k, v, i) == 0) {
+                    summed[out - 1] = Math.addExact(summed[out - 1], w[i]);
+                    if (summed[out - 1] == 0) {
                         out--;
                     }
                 } else {
-                    k[out] = keys[i];
-                    v[out] = vals[i];
-                    w[out++] = weights[i];
+                    picked[out] = i;
+                    summed[out++] = w[i];
                 }
             }
-            clear(n);
-            return new Batch(Arrays.copyOf(k, out), Arrays.copyOf(v, out), Arrays.copyOf(w, out));
+            return out == 0 ? EMPTY : new Batch(k.gather(picked, out), v.gather(picked, out), Arrays.copyOf(summed, out));
         }
 
         /**
@@ -478,7 +609,7 @@ public final class Batch {
             if (n == 0) {
                 return EMPTY;
             }
-            Batch b = new Batch(Arrays.copyOf(keys, n), Arrays.copyOf(vals, n), Arrays.copyOf(weights, n));
+            Batch b = new Batch(Rows.of(keys, n), Rows.of(vals, n), Arrays.copyOf(weights, n));
             clear(n);
             return b;
         }
@@ -497,10 +628,6 @@ public final class Batch {
             Arrays.fill(keys, 0, n, null);
             Arrays.fill(vals, 0, n, null);
         }
-
-        private int compare(int i, int j) {
-            return compareEntries(keys[i], vals[i], keys[j], vals[j]);
-        }
     }
 
     private static final class BatchCursor implements Cursor {
@@ -508,6 +635,7 @@ public final class Batch {
         private int keyStart;
         private int keyEnd;
         private int pos;
+        private Row key;
 
         BatchCursor(Batch batch) {
             this.batch = batch;
@@ -517,16 +645,18 @@ public final class Batch {
         private void settleKey(int start) {
             keyStart = start;
             pos = start;
-            int end = start;
-            while (end < batch.keys.length && batch.keys[end].equals(batch.keys[start])) {
+            key = null;
+            int n = batch.weights.length;
+            int end = start + 1;
+            while (end < n && batch.keys.compare(end, batch.keys, start) == 0) {
                 end++;
             }
-            keyEnd = end;
+            keyEnd = Math.min(end, n);
         }
 
         @Override
         public boolean keyValid() {
-            return keyStart < batch.keys.length;
+            return keyStart < batch.weights.length;
         }
 
         @Override
@@ -536,12 +666,17 @@ public final class Batch {
 
         @Override
         public Row key() {
-            return batch.keys[keyStart];
+            Row k = key;
+            if (k == null) {
+                k = batch.keys.get(keyStart);
+                key = k;
+            }
+            return k;
         }
 
         @Override
         public Row val() {
-            return batch.vals[pos];
+            return batch.vals.get(pos);
         }
 
         @Override
@@ -560,11 +695,11 @@ public final class Batch {
         }
 
         @Override
-        public void seekKey(Row key) {
-            if (keyValid() && key().compareTo(key) >= 0) {
+        public void seekKey(Row target) {
+            if (keyValid() && batch.keys.compare(keyStart, target) >= 0) {
                 return;
             }
-            settleKey(batch.lowerBound(key, keyStart));
+            settleKey(batch.seekForward(target, keyStart));
         }
 
         @Override

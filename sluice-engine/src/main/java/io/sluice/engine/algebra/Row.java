@@ -53,6 +53,11 @@ public final class Row implements Comparable<Row> {
         return values.length == 0 ? EMPTY : new Row(values);
     }
 
+    /** A row over {@code values} as they are: for values read back from a batch's columns, already normal. */
+    static Row trusted(Object[] values) {
+        return values.length == 0 ? EMPTY : new Row(values);
+    }
+
     private static Object normalize(Object value) {
         if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
                 || value instanceof Double || value instanceof String || value instanceof LocalDateTime

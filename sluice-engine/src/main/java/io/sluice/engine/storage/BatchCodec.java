@@ -3,6 +3,7 @@ package io.sluice.engine.storage;
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.engine.algebra.Batch;
+import io.sluice.engine.algebra.ColumnarEncoding;
 import io.sluice.engine.algebra.Row;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary file format of one batch, version 1:
+ * The binary file format of one batch. Version 2, written since the batch layout became columnar:
+ * <pre>
+ *   magic "SLBT" | version byte 2 | payload length (int32) | payload | CRC32C of payload (int32)
+ *   payload = {@link ColumnarEncoding}: the key and value columns and the weights, primitive columns as
+ *             little-endian arrays, other values tagged as in version 1
+ * </pre>
+ * Version 1, still read (checkpoints written before), stored entry by entry:
  * <pre>
  *   magic "SLBT" | version byte | payload length (int32) | payload | CRC32C of payload (int32)
  *   payload = varint entry count, then per entry: key row, value row, zig-zag varint weight
@@ -23,7 +30,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class BatchCodec {
     static final byte[] MAGIC = "SLBT".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int ROW_BY_ROW_VERSION = 1;
 
     private BatchCodec() {
     }
@@ -31,20 +39,22 @@ public final class BatchCodec {
     public static void write(Batch batch, OutputStream out) throws IOException {
         requireNonNull(batch, "batch is null");
         requireNonNull(out, "out is null");
-        Encoder encoder = new Encoder();
-        encoder.writeVarLong(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            encoder.writeRow(batch.key(i));
-            encoder.writeRow(batch.val(i));
-            encoder.writeSignedVarLong(batch.weight(i));
-        }
+        Encoder encoder = new Encoder((int) Math.min(Integer.MAX_VALUE - 64, 16 + (long) (batch.size() * (batch.bytesPerEntry() + 2))));
+        ColumnarEncoding.write(batch, encoder);
         encoder.finish(MAGIC, VERSION, out);
     }
 
     /** Reads one batch; a wrong header, a truncated file, a CRC mismatch or a malformed payload is an IOException. */
     public static Batch read(InputStream in) throws IOException {
         requireNonNull(in, "in is null");
-        Decoder decoder = Decoder.open("batch", MAGIC, VERSION, in);
+        Decoder decoder = Decoder.open("batch", MAGIC, ROW_BY_ROW_VERSION, VERSION, in);
+        if (decoder.version() == VERSION) {
+            Batch batch = ColumnarEncoding.read(decoder);
+            if (!decoder.atEnd()) {
+                throw decoder.malformed(decoder.remaining() + " trailing bytes");
+            }
+            return batch;
+        }
         int count = decoder.readLength(decoder.remaining());
         Batch.Builder builder = Batch.builder(count);
         for (int i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
 package io.sluice.engine.storage;
 
+import io.sluice.engine.algebra.ColumnarEncoding;
 import io.sluice.engine.algebra.Row;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -7,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,18 +17,25 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /** Reads what {@link Encoder} wrote; every malformed input is an {@link IOException} that says what is wrong. */
-final class Decoder {
+final class Decoder implements ColumnarEncoding.Source {
     private final String what;
     private final byte[] payload;
+    private final int version;
     private int pos;
 
-    private Decoder(String what, byte[] payload) {
+    private Decoder(String what, byte[] payload, int version) {
         this.what = what;
         this.payload = payload;
+        this.version = version;
     }
 
     /** Reads and checks the frame (magic, version, length, CRC32C) and returns a decoder over its payload. */
     static Decoder open(String what, byte[] magic, int version, InputStream in) throws IOException {
+        return open(what, magic, version, version, in);
+    }
+
+    /** Like {@link #open(String, byte[], int, InputStream)}, accepting format versions {@code minVersion..maxVersion}. */
+    static Decoder open(String what, byte[] magic, int minVersion, int maxVersion, InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
         try {
             byte[] actualMagic = new byte[magic.length];
@@ -34,8 +44,9 @@ final class Decoder {
                 throw new IOException(what + ": bad magic header " + Arrays.toString(actualMagic));
             }
             int actualVersion = data.readUnsignedByte();
-            if (actualVersion != version) {
-                throw new IOException(what + ": unsupported format version " + actualVersion + " (expected " + version + ")");
+            if (actualVersion < minVersion || actualVersion > maxVersion) {
+                throw new IOException(what + ": unsupported format version " + actualVersion + " (expected "
+                        + (minVersion == maxVersion ? String.valueOf(minVersion) : minVersion + " to " + maxVersion) + ")");
             }
             int length = data.readInt();
             if (length < 0) {
@@ -52,10 +63,15 @@ final class Decoder {
                 throw new IOException(what + ": CRC32C mismatch, stored " + Integer.toHexString(expected) + ", computed "
                         + Integer.toHexString((int) crc.getValue()) + " (corrupt data)");
             }
-            return new Decoder(what, payload);
+            return new Decoder(what, payload, actualVersion);
         } catch (EOFException e) {
             throw new EOFException(what + ": truncated file: " + e.getMessage());
         }
+    }
+
+    /** The format version of the file, within the range {@link #open} accepted. */
+    int version() {
+        return version;
     }
 
     boolean atEnd() {
@@ -63,15 +79,18 @@ final class Decoder {
     }
 
     /** An IOException for a payload that passed its CRC but does not parse. */
-    IOException malformed(String problem) {
+    @Override
+    public IOException malformed(String problem) {
         return new IOException(what + ": malformed payload at byte " + pos + ": " + problem);
     }
 
-    int remaining() {
+    @Override
+    public int remaining() {
         return payload.length - pos;
     }
 
-    private int readByte() throws IOException {
+    @Override
+    public int readByte() throws IOException {
         if (pos >= payload.length) {
             throw malformed("unexpected end");
         }
@@ -96,7 +115,8 @@ final class Decoder {
     }
 
     /** A non-negative varint that fits an int and is at most {@code max}. */
-    int readLength(int max) throws IOException {
+    @Override
+    public int readLength(int max) throws IOException {
         long v = readVarLong();
         if (v < 0 || v > max) {
             throw malformed("length " + v + " out of range 0.." + max);
@@ -115,7 +135,8 @@ final class Decoder {
         return new String(readBytes(), StandardCharsets.UTF_8);
     }
 
-    Row readRow() throws IOException {
+    @Override
+    public Row readRow() throws IOException {
         int arity = readLength(remaining());
         Object[] values = new Object[arity];
         for (int i = 0; i < arity; i++) {
@@ -124,7 +145,42 @@ final class Decoder {
         return Row.wrap(values);
     }
 
-    private Object readValue() throws IOException {
+    @Override
+    public long[] readLongs(int n) throws IOException {
+        ByteBuffer bytes = bulk(n, 8);
+        long[] values = new long[n];
+        bytes.asLongBuffer().get(values);
+        return values;
+    }
+
+    @Override
+    public int[] readInts(int n) throws IOException {
+        ByteBuffer bytes = bulk(n, 4);
+        int[] values = new int[n];
+        bytes.asIntBuffer().get(values);
+        return values;
+    }
+
+    @Override
+    public double[] readDoubles(int n) throws IOException {
+        ByteBuffer bytes = bulk(n, 8);
+        double[] values = new double[n];
+        bytes.asDoubleBuffer().get(values);
+        return values;
+    }
+
+    /** The next {@code n * width} bytes as a little-endian buffer; moves past them. */
+    private ByteBuffer bulk(int n, int width) throws IOException {
+        if (n < 0 || (long) n * width > remaining()) {
+            throw malformed(n + " values of " + width + " bytes do not fit the " + remaining() + " bytes left");
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(payload, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
+        pos += n * width;
+        return bytes;
+    }
+
+    @Override
+    public Object readValue() throws IOException {
         int tag = readByte();
         return switch (tag) {
             case Encoder.TAG_NULL -> null;

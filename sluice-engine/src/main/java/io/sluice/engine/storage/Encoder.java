@@ -1,12 +1,15 @@
 package io.sluice.engine.storage;
 
 import io.sluice.engine.algebra.ByteString;
+import io.sluice.engine.algebra.ColumnarEncoding;
 import io.sluice.engine.algebra.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -19,7 +22,7 @@ import java.util.zip.CRC32C;
  * Writes the payload of a Sluice binary file: varints, zig-zag signed varints, strings and tagged
  * row values. {@link #finish} frames it as magic, version, payload length, payload, CRC32C.
  */
-final class Encoder {
+final class Encoder implements ColumnarEncoding.Sink {
     static final byte TAG_NULL = 0;
     static final byte TAG_BOOLEAN = 1;
     static final byte TAG_INT = 2;
@@ -34,9 +37,62 @@ final class Encoder {
     static final byte TAG_BINARY = 11;
     static final byte TAG_ARRAY = 12;
 
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private static final int CHUNK = 1 << 16;
 
-    void writeVarLong(long value) {
+    private final ByteArrayOutputStream buffer;
+
+    Encoder() {
+        this(256);
+    }
+
+    /** An encoder whose buffer starts at {@code expectedBytes}, so a large payload is not copied as it grows. */
+    Encoder(int expectedBytes) {
+        buffer = new ByteArrayOutputStream(Math.max(expectedBytes, 32));
+    }
+
+    @Override
+    public void writeByte(int b) {
+        buffer.write(b);
+    }
+
+    @Override
+    public void writeLongs(long[] values, int n) {
+        byte[] chunk = new byte[Math.min(n, CHUNK / 8) * 8];
+        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < n; from += CHUNK / 8) {
+            int len = Math.min(CHUNK / 8, n - from);
+            bytes.clear();
+            bytes.asLongBuffer().put(values, from, len);
+            buffer.write(chunk, 0, len * 8);
+        }
+    }
+
+    @Override
+    public void writeInts(int[] values, int n) {
+        byte[] chunk = new byte[Math.min(n, CHUNK / 4) * 4];
+        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < n; from += CHUNK / 4) {
+            int len = Math.min(CHUNK / 4, n - from);
+            bytes.clear();
+            bytes.asIntBuffer().put(values, from, len);
+            buffer.write(chunk, 0, len * 4);
+        }
+    }
+
+    @Override
+    public void writeDoubles(double[] values, int n) {
+        byte[] chunk = new byte[Math.min(n, CHUNK / 8) * 8];
+        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < n; from += CHUNK / 8) {
+            int len = Math.min(CHUNK / 8, n - from);
+            bytes.clear();
+            bytes.asDoubleBuffer().put(values, from, len);
+            buffer.write(chunk, 0, len * 8);
+        }
+    }
+
+    @Override
+    public void writeVarLong(long value) {
         long v = value;
         while ((v & ~0x7FL) != 0) {
             buffer.write((int) ((v & 0x7F) | 0x80));
@@ -58,14 +114,16 @@ final class Encoder {
         writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    void writeRow(Row row) {
+    @Override
+    public void writeRow(Row row) {
         writeVarLong(row.arity());
         for (int i = 0; i < row.arity(); i++) {
             writeValue(row.get(i));
         }
     }
 
-    private void writeValue(Object value) {
+    @Override
+    public void writeValue(Object value) {
         if (value == null) {
             buffer.write(TAG_NULL);
         } else if (value instanceof Boolean b) {

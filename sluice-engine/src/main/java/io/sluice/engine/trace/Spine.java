@@ -87,13 +87,14 @@ public final class Spine {
         if (first == batch.size()) {
             return batch;
         }
-        Batch.Builder kept = Batch.builder(batch.size());
+        int[] kept = new int[batch.size()];
+        int n = 0;
         for (int i = 0; i < batch.size(); i++) {
             if (i < first || (i > first && keep.keep(batch.key(i), batch.val(i)))) {
-                kept.add(batch.key(i), batch.val(i), batch.weight(i));
+                kept[n++] = i;
             }
         }
-        return kept.build();
+        return batch.select(kept, n);
     }
 
     /** The batches of the trace, oldest first; an immutable list of immutable batches. */
@@ -146,7 +147,7 @@ public final class Spine {
         int hits = 0;
         for (Batch batch : snapshot) {
             int i = batch.lowerBound(key, 0);
-            if (i < batch.size() && batch.key(i).equals(key)) {
+            if (i < batch.size() && batch.compareKey(i, key) == 0) {
                 hits++;
                 only = batch;
                 onlyStart = i;
@@ -156,14 +157,14 @@ public final class Spine {
             return;
         }
         if (hits == 1) {
-            for (int i = onlyStart; i < only.size() && only.key(i).equals(key); i++) {
+            for (int i = onlyStart; i < only.size() && only.compareKey(i, key) == 0; i++) {
                 consumer.accept(only.val(i), only.weight(i));
             }
             return;
         }
         Batch.Builder builder = Batch.builder();
         for (Batch batch : snapshot) {
-            for (int i = batch.lowerBound(key, 0); i < batch.size() && batch.key(i).equals(key); i++) {
+            for (int i = batch.lowerBound(key, 0); i < batch.size() && batch.compareKey(i, key) == 0; i++) {
                 builder.add(key, batch.val(i), batch.weight(i));
             }
         }
@@ -201,7 +202,7 @@ public final class Spine {
         for (int b = 0; b < n; b++) {
             Batch batch = snapshot.get(b);
             int lo = batch.lowerBound(key, 0);
-            int hi = upperBound(batch, key, lo);
+            int hi = batch.upperBound(key, lo);
             pos[b] = descending ? hi - 1 : lo;
             end[b] = descending ? lo - 1 : hi;
         }
@@ -220,7 +221,7 @@ public final class Spine {
             }
             long weight = 0;
             for (int b = 0; b < n; b++) {
-                if (pos[b] != end[b] && snapshot.get(b).val(pos[b]).equals(next)) {
+                if (pos[b] != end[b] && snapshot.get(b).compareVal(pos[b], next) == 0) {
                     weight = Math.addExact(weight, snapshot.get(b).weight(pos[b]));
                     pos[b] += step;
                 }
@@ -229,21 +230,6 @@ public final class Spine {
                 return;
             }
         }
-    }
-
-    /** Index of the first entry at or after {@code from} whose key is after {@code key}. */
-    private static int upperBound(Batch batch, Row key, int from) {
-        int lo = from;
-        int hi = batch.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (batch.key(mid).compareTo(key) <= 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** Receives the values of a {@link #scanValues} walk; returns false to stop it. */
@@ -258,17 +244,16 @@ public final class Spine {
         long total = 0;
         for (Batch batch : batches) {
             int lo = batch.lowerBound(key, 0);
-            int hi = batch.size();
+            int hi = batch.upperBound(key, lo);
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                int c = batch.key(mid).compareTo(key);
-                if (c < 0 || (c == 0 && batch.val(mid).compareTo(val) < 0)) {
+                if (batch.compareVal(mid, val) < 0) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
                 }
             }
-            if (lo < batch.size() && batch.key(lo).equals(key) && batch.val(lo).equals(val)) {
+            if (lo < batch.size() && batch.compareKey(lo, key) == 0 && batch.compareVal(lo, val) == 0) {
                 total = Math.addExact(total, batch.weight(lo));
             }
         }

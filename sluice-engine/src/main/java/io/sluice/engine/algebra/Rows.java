@@ -1,0 +1,253 @@
+package io.sluice.engine.algebra;
+
+import java.util.Arrays;
+
+/**
+ * The keys or the values of a {@link Batch}: an immutable sequence of rows, stored by column.
+ *
+ * <p>Layouts: {@link Empty} for a sequence of empty rows (the values of a plain Z-set), which
+ * holds nothing but its size; {@link Columns} for rows of one arity, one {@link Column} per
+ * position (a {@code long[]} for a BIGINT column, so a (BIGINT, BIGINT) row costs 16 bytes and no
+ * object); {@link Boxed}, an array of {@link Row}s, only for a sequence that mixes arities.
+ * {@link #get} makes a {@link Row} on demand; comparisons read the columns directly.
+ */
+abstract sealed class Rows permits Rows.Empty, Rows.Columns, Rows.Boxed {
+    static final Rows NONE = new Empty(0);
+
+    abstract int size();
+
+    /** Row {@code i}, made from the columns (a new object each call, except for empty rows). */
+    abstract Row get(int i);
+
+    /** Orders row {@code i} against {@code row} as {@link Row#compareTo} does. */
+    abstract int compare(int i, Row row);
+
+    /** Orders row {@code i} against row {@code j} of {@code other} as {@link Row#compareTo} does. */
+    abstract int compare(int i, Rows other, int j);
+
+    /** A new sequence of the rows at {@code from[0..n)}. */
+    abstract Rows gather(int[] from, int n);
+
+    /** Approximate heap bytes per row, for memory accounting. */
+    abstract double bytesPerRow();
+
+    /** The rows {@code rows[0..n)}, in the most compact layout that holds them. */
+    static Rows of(Row[] rows, int n) {
+        if (n == 0) {
+            return NONE;
+        }
+        int arity = rows[0].arity();
+        for (int i = 1; i < n; i++) {
+            if (rows[i].arity() != arity) {
+                return new Boxed(Arrays.copyOf(rows, n));
+            }
+        }
+        if (arity == 0) {
+            return new Empty(n);
+        }
+        Column[] columns = new Column[arity];
+        for (int c = 0; c < arity; c++) {
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = rows[i].get(c);
+            }
+            columns[c] = Column.of(values, n);
+        }
+        return new Columns(columns, n);
+    }
+
+    /**
+     * Rows taken from two sequences: row i is {@code a}'s row {@code from[i]} when that is at
+     * least 0, else {@code b}'s row {@code ~from[i]}. Columns stay primitive when both sides have
+     * the same layout, so merging two batches of a trace copies arrays, not objects.
+     */
+    static Rows gather2(Rows a, Rows b, int[] from, int n) {
+        if (n == 0) {
+            return NONE;
+        }
+        if (a instanceof Empty && b instanceof Empty) {
+            return new Empty(n);
+        }
+        if (a instanceof Columns x && b instanceof Columns y && x.columns.length == y.columns.length) {
+            Column[] columns = new Column[x.columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                columns[c] = Column.gather2(x.columns[c], y.columns[c], from, n);
+            }
+            return new Columns(columns, n);
+        }
+        Row[] rows = new Row[n];
+        for (int i = 0; i < n; i++) {
+            int f = from[i];
+            rows[i] = f >= 0 ? a.get(f) : b.get(~f);
+        }
+        return of(rows, n);
+    }
+
+    /** {@code a}'s rows followed by {@code b}'s. */
+    static Rows concat(Rows a, Rows b) {
+        int n = a.size() + b.size();
+        int[] from = new int[n];
+        for (int i = 0; i < a.size(); i++) {
+            from[i] = i;
+        }
+        for (int j = 0; j < b.size(); j++) {
+            from[a.size() + j] = ~j;
+        }
+        return gather2(a, b, from, n);
+    }
+
+    /** Empty rows, as many as the size. */
+    static final class Empty extends Rows {
+        private final int size;
+
+        Empty(int size) {
+            this.size = size;
+        }
+
+        @Override
+        int size() {
+            return size;
+        }
+
+        @Override
+        Row get(int i) {
+            return Row.EMPTY;
+        }
+
+        @Override
+        int compare(int i, Row row) {
+            return row.arity() == 0 ? 0 : -1;
+        }
+
+        @Override
+        int compare(int i, Rows other, int j) {
+            return other instanceof Empty ? 0 : compare(i, other.get(j));
+        }
+
+        @Override
+        Rows gather(int[] from, int n) {
+            return n == 0 ? NONE : new Empty(n);
+        }
+
+        @Override
+        double bytesPerRow() {
+            return 0;
+        }
+    }
+
+    /** Rows of one arity, column by column. */
+    static final class Columns extends Rows {
+        final Column[] columns;
+        private final int size;
+
+        Columns(Column[] columns, int size) {
+            this.columns = columns;
+            this.size = size;
+        }
+
+        @Override
+        int size() {
+            return size;
+        }
+
+        @Override
+        Row get(int i) {
+            Object[] values = new Object[columns.length];
+            for (int c = 0; c < values.length; c++) {
+                values[c] = columns[c].get(i);
+            }
+            return Row.trusted(values);
+        }
+
+        @Override
+        int compare(int i, Row row) {
+            int n = Math.min(columns.length, row.arity());
+            for (int c = 0; c < n; c++) {
+                int r = columns[c].compare(i, row.get(c));
+                if (r != 0) {
+                    return r;
+                }
+            }
+            return Integer.compare(columns.length, row.arity());
+        }
+
+        @Override
+        int compare(int i, Rows other, int j) {
+            if (other instanceof Columns o) {
+                int n = Math.min(columns.length, o.columns.length);
+                for (int c = 0; c < n; c++) {
+                    int r = columns[c].compare(i, o.columns[c], j);
+                    if (r != 0) {
+                        return r;
+                    }
+                }
+                return Integer.compare(columns.length, o.columns.length);
+            }
+            return compare(i, other.get(j));
+        }
+
+        @Override
+        Rows gather(int[] from, int n) {
+            if (n == 0) {
+                return NONE;
+            }
+            Column[] picked = new Column[columns.length];
+            for (int c = 0; c < picked.length; c++) {
+                picked[c] = columns[c].gather(from, n);
+            }
+            return new Columns(picked, n);
+        }
+
+        @Override
+        double bytesPerRow() {
+            double b = 0;
+            for (Column c : columns) {
+                b += c.bytesPerValue() + (c.nulls == null ? 0 : 0.125);
+            }
+            return b;
+        }
+    }
+
+    /** Rows of different arities, kept as objects. */
+    static final class Boxed extends Rows {
+        private final Row[] rows;
+
+        Boxed(Row[] rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        int size() {
+            return rows.length;
+        }
+
+        @Override
+        Row get(int i) {
+            return rows[i];
+        }
+
+        @Override
+        int compare(int i, Row row) {
+            return rows[i].compareTo(row);
+        }
+
+        @Override
+        int compare(int i, Rows other, int j) {
+            return -other.compare(j, rows[i]);
+        }
+
+        @Override
+        Rows gather(int[] from, int n) {
+            Row[] picked = new Row[n];
+            for (int i = 0; i < n; i++) {
+                picked[i] = rows[from[i]];
+            }
+            return of(picked, n);
+        }
+
+        @Override
+        double bytesPerRow() {
+            return 4;
+        }
+    }
+}
