@@ -128,17 +128,7 @@ public final class Batch {
 
     /** Index of the first entry whose key is at or after {@code key}. */
     public int lowerBound(Row key, int from) {
-        int lo = from;
-        int hi = weights.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (keys.compare(mid, key) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return keys.search(key, from, weights.length, false);
     }
 
     /**
@@ -159,40 +149,12 @@ public final class Batch {
             step <<= 1;
             hi = from + step;
         }
-        hi = Math.min(hi, n);
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (keys.compare(mid, key) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return keys.search(key, lo, Math.min(hi, n), false);
     }
 
     /** Index of the first entry at or after {@code from} whose key sorts after {@code key}. */
     public int upperBound(Row key, int from) {
-        int lo = from;
-        int hi = weights.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (keys.compare(mid, key) <= 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** The sum of every weight, checked. */
-    public long totalWeight() {
-        long total = 0;
-        for (long w : weights) {
-            total = Math.addExact(total, w);
-        }
-        return total;
+        return keys.search(key, from, weights.length, true);
     }
 
     public Batch negate() {

@@ -28,6 +28,23 @@ abstract sealed class Rows permits Rows.Empty, Rows.Columns, Rows.Boxed {
     /** A new sequence of the rows at {@code from[0..n)}. */
     abstract Rows gather(int[] from, int n);
 
+    /**
+     * The first position in {@code [lo, hi)} whose row sorts at or after {@code key} (with
+     * {@code after}: strictly after it), the rows there being sorted.
+     */
+    int search(Row key, int lo, int hi, boolean after) {
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = compare(mid, key);
+            if (c < 0 || (after && c == 0)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** Approximate heap bytes per row, for memory accounting. */
     abstract double bytesPerRow();
 
@@ -169,6 +186,52 @@ abstract sealed class Rows permits Rows.Empty, Rows.Columns, Rows.Boxed {
                 }
             }
             return Integer.compare(columns.length, row.arity());
+        }
+
+        /**
+         * When the first column is a BIGINT column without NULLs and the key's first value a
+         * {@code Long}, searches that {@code long[]} first, so most probes touch one array; the rest
+         * of the key then decides among the rows that share that first value.
+         */
+        @Override
+        int search(Row key, int lo, int hi, boolean after) {
+            if (key.arity() > 0 && columns[0] instanceof Column.LongColumn first && first.nulls == null
+                    && key.get(0) instanceof Long boxed) {
+                long k = boxed;
+                long[] v = first.values;
+                int a = lo;
+                int b = hi;
+                while (a < b) {
+                    int mid = (a + b) >>> 1;
+                    if (v[mid] < k) {
+                        a = mid + 1;
+                    } else {
+                        b = mid;
+                    }
+                }
+                int end = a;
+                while (end < hi && v[end] == k && end - a < 8) {
+                    end++;
+                }
+                if (end - a == 8) {
+                    int x = end;
+                    int y = hi;
+                    while (x < y) {
+                        int mid = (x + y) >>> 1;
+                        if (v[mid] <= k) {
+                            x = mid + 1;
+                        } else {
+                            y = mid;
+                        }
+                    }
+                    end = x;
+                }
+                if (columns.length == 1 && key.arity() == 1) {
+                    return after ? end : a;
+                }
+                return super.search(key, a, end, after);
+            }
+            return super.search(key, lo, hi, after);
         }
 
         @Override

@@ -174,6 +174,65 @@ public final class Spine {
         }
     }
 
+    /**
+     * A reader for keys looked up in ascending order (the keys of a sorted delta): each batch is
+     * searched forward from where the previous key was found, so a step's probes cost about a
+     * galloping search over the gap between neighbouring keys instead of a binary search of the
+     * whole batch. It reads the batches of the moment it was made.
+     */
+    public Probe probe() {
+        return new Probe(batches);
+    }
+
+    /** See {@link #probe()}. */
+    public static final class Probe {
+        private final List<Batch> snapshot;
+        private final int[] pos;
+
+        private Probe(List<Batch> snapshot) {
+            this.snapshot = snapshot;
+            this.pos = new int[snapshot.size()];
+        }
+
+        /** The single value of {@code key} with weight 1, or null; keys must come in ascending order. */
+        public Row lookupOne(Row key) {
+            Row found = null;
+            long weight = 0;
+            Batch.Builder many = null;
+            for (int b = 0; b < pos.length; b++) {
+                Batch batch = snapshot.get(b);
+                int i = batch.seekForward(key, pos[b]);
+                pos[b] = i;
+                for (; i < batch.size() && batch.compareKey(i, key) == 0; i++) {
+                    if (found == null && many == null) {
+                        found = batch.val(i);
+                        weight = batch.weight(i);
+                    } else {
+                        if (many == null) {
+                            many = Batch.builder().add(key, found, weight);
+                        }
+                        many.add(key, batch.val(i), batch.weight(i));
+                    }
+                }
+            }
+            if (many != null) {
+                Batch merged = many.build();
+                if (merged.isEmpty()) {
+                    return null;
+                }
+                if (merged.size() != 1) {
+                    throw new IllegalStateException("key " + key + " does not map to one value: " + merged);
+                }
+                found = merged.val(0);
+                weight = merged.weight(0);
+            }
+            if (found != null && weight != 1) {
+                throw new IllegalStateException("key " + key + " does not map to one value: " + found + " x" + weight);
+            }
+            return found;
+        }
+    }
+
     /** The single value of {@code key} with weight 1, or null if the key is absent; for traces that map keys to one row. */
     public Row lookupOne(Row key) {
         Row[] found = new Row[1];

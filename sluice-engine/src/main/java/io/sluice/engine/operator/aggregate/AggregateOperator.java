@@ -66,13 +66,14 @@ public final class AggregateOperator implements StatefulOperator {
         Batch.Builder out = Batch.builder();
         Batch.Builder stateDelta = Batch.builder();
         boolean touchedGlobal = false;
+        Spine.Probe state = accumulators.probe();
         for (Cursor c = delta.cursor(); c.keyValid(); c.stepKey()) {
             Row key = c.key();
             boolean keyIsGlobal = key.arity() == 0;
             if (global && !keyIsGlobal) {
                 throw new IllegalStateException("a global aggregate got a non-empty group key: " + key);
             }
-            Row oldState = accumulators.lookupOne(key);
+            Row oldState = state.lookupOne(key);
             Accumulator acc = Accumulator.of(calls, oldState);
             for (; c.valValid(); c.stepVal()) {
                 acc.add(c.val(), c.weight());
