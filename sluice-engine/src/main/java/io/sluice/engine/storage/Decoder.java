@@ -52,7 +52,7 @@ final class Decoder implements ColumnarEncoding.Source {
             if (length < 0) {
                 throw new IOException(what + ": negative payload length " + length);
             }
-            byte[] payload = data.readNBytes(length);
+            byte[] payload = readPayload(data, length);
             if (payload.length != length) {
                 throw new EOFException(what + ": truncated payload, " + payload.length + " of " + length + " bytes");
             }
@@ -67,6 +67,30 @@ final class Decoder implements ColumnarEncoding.Source {
         } catch (EOFException e) {
             throw new EOFException(what + ": truncated file: " + e.getMessage());
         }
+    }
+
+    /** Payloads up to this size are read straight into one array of the stated length. */
+    private static final int DIRECT_READ_LIMIT = 256 << 20;
+
+    /**
+     * The payload's bytes, or fewer when the stream ends early. Up to {@link #DIRECT_READ_LIMIT}
+     * the array is allocated at the stated length and filled by large reads (one copy); beyond
+     * it, a length that a corrupt header could state is not trusted with one allocation.
+     */
+    private static byte[] readPayload(DataInputStream data, int length) throws IOException {
+        if (length > DIRECT_READ_LIMIT) {
+            return data.readNBytes(length);
+        }
+        byte[] payload = new byte[length];
+        int n = 0;
+        while (n < length) {
+            int r = data.read(payload, n, length - n);
+            if (r < 0) {
+                return Arrays.copyOf(payload, n);
+            }
+            n += r;
+        }
+        return payload;
     }
 
     /** The format version of the file, within the range {@link #open} accepted. */

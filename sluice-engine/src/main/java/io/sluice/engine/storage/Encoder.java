@@ -39,7 +39,7 @@ final class Encoder implements ColumnarEncoding.Sink {
 
     private static final int CHUNK = 1 << 16;
 
-    private final ByteArrayOutputStream buffer;
+    private final Buffer buffer;
 
     Encoder() {
         this(256);
@@ -47,7 +47,18 @@ final class Encoder implements ColumnarEncoding.Sink {
 
     /** An encoder whose buffer starts at {@code expectedBytes}, so a large payload is not copied as it grows. */
     Encoder(int expectedBytes) {
-        buffer = new ByteArrayOutputStream(Math.max(expectedBytes, 32));
+        buffer = new Buffer(Math.max(expectedBytes, 32));
+    }
+
+    /** A byte buffer whose contents {@link #finish} reads in place instead of copying them out. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     @Override
@@ -180,14 +191,15 @@ final class Encoder implements ColumnarEncoding.Sink {
 
     /** Writes the framed file: magic (4 bytes), version, payload length, payload, CRC32C of the payload. */
     void finish(byte[] magic, int version, OutputStream out) throws IOException {
-        byte[] payload = buffer.toByteArray();
+        byte[] payload = buffer.array();
+        int length = buffer.size();
         CRC32C crc = new CRC32C();
-        crc.update(payload);
+        crc.update(payload, 0, length);
         DataOutputStream data = new DataOutputStream(out);
         data.write(magic);
         data.writeByte(version);
-        data.writeInt(payload.length);
-        data.write(payload);
+        data.writeInt(length);
+        data.write(payload, 0, length);
         data.writeInt((int) crc.getValue());
         data.flush();
     }

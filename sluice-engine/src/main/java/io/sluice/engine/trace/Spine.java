@@ -194,42 +194,56 @@ public final class Spine {
             this.pos = new int[snapshot.size()];
         }
 
-        /** The single value of {@code key} with weight 1, or null; keys must come in ascending order. */
-        public Row lookupOne(Row key) {
-            Row found = null;
-            long weight = 0;
-            Batch.Builder many = null;
+        /**
+         * Visits every (value, weight) of {@code key}, consolidated across batches, in value order,
+         * like {@link Spine#lookup}; keys must come in ascending order.
+         */
+        public void lookup(Row key, ValueConsumer consumer) {
+            Batch only = null;
+            int onlyStart = -1;
+            int hits = 0;
             for (int b = 0; b < pos.length; b++) {
                 Batch batch = snapshot.get(b);
                 int i = batch.seekForward(key, pos[b]);
                 pos[b] = i;
-                for (; i < batch.size() && batch.compareKey(i, key) == 0; i++) {
-                    if (found == null && many == null) {
-                        found = batch.val(i);
-                        weight = batch.weight(i);
-                    } else {
-                        if (many == null) {
-                            many = Batch.builder().add(key, found, weight);
-                        }
-                        many.add(key, batch.val(i), batch.weight(i));
-                    }
+                if (i < batch.size() && batch.compareKey(i, key) == 0) {
+                    hits++;
+                    only = batch;
+                    onlyStart = i;
                 }
             }
-            if (many != null) {
-                Batch merged = many.build();
-                if (merged.isEmpty()) {
-                    return null;
-                }
-                if (merged.size() != 1) {
-                    throw new IllegalStateException("key " + key + " does not map to one value: " + merged);
-                }
-                found = merged.val(0);
-                weight = merged.weight(0);
+            if (hits == 0) {
+                return;
             }
-            if (found != null && weight != 1) {
-                throw new IllegalStateException("key " + key + " does not map to one value: " + found + " x" + weight);
+            if (hits == 1) {
+                for (int i = onlyStart; i < only.size() && only.compareKey(i, key) == 0; i++) {
+                    consumer.accept(only.val(i), only.weight(i));
+                }
+                return;
             }
-            return found;
+            Batch.Builder builder = Batch.builder();
+            for (int b = 0; b < pos.length; b++) {
+                Batch batch = snapshot.get(b);
+                for (int i = pos[b]; i < batch.size() && batch.compareKey(i, key) == 0; i++) {
+                    builder.add(key, batch.val(i), batch.weight(i));
+                }
+            }
+            Batch merged = builder.build();
+            for (int i = 0; i < merged.size(); i++) {
+                consumer.accept(merged.val(i), merged.weight(i));
+            }
+        }
+
+        /** The single value of {@code key} with weight 1, or null; keys must come in ascending order. */
+        public Row lookupOne(Row key) {
+            Row[] found = new Row[1];
+            lookup(key, (val, weight) -> {
+                if (weight != 1 || found[0] != null) {
+                    throw new IllegalStateException("key " + key + " does not map to one value: " + val + " x" + weight);
+                }
+                found[0] = val;
+            });
+            return found[0];
         }
     }
 

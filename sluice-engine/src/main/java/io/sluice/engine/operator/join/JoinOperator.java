@@ -21,7 +21,7 @@ import java.util.List;
  *   Δ(a ⋈ b) = Δa ⋈ (I(b) + Δb) + I(a) ⋈ Δb
  * </pre>
  * Each term is computed key by key: the keys of a delta are walked in order and looked up in the
- * other side's trace (a binary search per batch of the spine), so the cost of a step grows with the
+ * other side's trace (a galloping search forward in each batch of the spine, {@link Spine.Probe}), so the cost of a step grows with the
  * size of the deltas and the number of matches, not with the size of the traces.
  *
  * <p>Invariants: between steps, {@code left} holds I(a) and {@code right} holds I(b), each as
@@ -84,6 +84,7 @@ public final class JoinOperator implements StatefulOperator {
     private void joinDeltaLeft(Batch deltaLeft, Batch deltaRight, Batch.Builder out) {
         Cursor da = deltaLeft.cursor();
         Cursor db = deltaRight.cursor();
+        Spine.Probe probe = right.probe();
         List<Row> vals = new ArrayList<>();
         List<Long> weights = new ArrayList<>();
         for (; da.keyValid(); da.stepKey()) {
@@ -94,7 +95,7 @@ public final class JoinOperator implements StatefulOperator {
                 vals.add(da.val());
                 weights.add(da.weight());
             }
-            right.lookup(key, (r, wr) -> emitAll(key, vals, weights, r, wr, out));
+            probe.lookup(key, (r, wr) -> emitAll(key, vals, weights, r, wr, out));
             db.seekKey(key);
             if (db.keyValid() && db.key().equals(key)) {
                 for (; db.valValid(); db.stepVal()) {
@@ -107,13 +108,22 @@ public final class JoinOperator implements StatefulOperator {
     /** I(a) ⋈ Δb. */
     private void joinDeltaRight(Batch deltaRight, Batch.Builder out) {
         Cursor db = deltaRight.cursor();
+        Spine.Probe probe = left.probe();
+        List<Row> vals = new ArrayList<>();
+        List<Long> weights = new ArrayList<>();
         for (; db.keyValid(); db.stepKey()) {
             Row key = db.key();
+            vals.clear();
+            weights.clear();
             for (; db.valValid(); db.stepVal()) {
-                Row r = db.val();
-                long wr = db.weight();
-                left.lookup(key, (l, wl) -> emit(key, l, wl, r, wr, out));
+                vals.add(db.val());
+                weights.add(db.weight());
             }
+            probe.lookup(key, (l, wl) -> {
+                for (int i = 0; i < vals.size(); i++) {
+                    emit(key, l, wl, vals.get(i), weights.get(i), out);
+                }
+            });
         }
     }
 
