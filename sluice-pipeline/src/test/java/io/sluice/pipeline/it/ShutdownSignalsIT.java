@@ -39,6 +39,21 @@ class ShutdownSignalsIT {
         return s;
     }
 
+    /**
+     * Waits until the server handles the slow request: its HTTP ingress endpoint appears in
+     * {@code /stats} when the handler starts, before it reads the body. A fixed sleep raced with
+     * a loaded machine, where the headers could reach the handler only after the SIGTERM.
+     */
+    private static void awaitIngressInFlight(PipelineProcess p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!p.get("/stats").body().contains("orders.api-ingress-")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the slow ingress request never reached its handler: " + p.get("/stats").body());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static String statusLine(Socket s) throws Exception {
         s.setSoTimeout(20_000);
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
@@ -51,7 +66,7 @@ class ShutdownSignalsIT {
             p.awaitStatus("Running", Duration.ofSeconds(60));
             byte[] body = ROW.getBytes(StandardCharsets.US_ASCII);
             try (Socket slow = startSlowIngress(p, body.length)) {
-                Thread.sleep(200);
+                awaitIngressInFlight(p);
                 p.signal("TERM");
                 awaitLog(p, "final checkpoint committed");
                 p.signal("TERM");
@@ -74,7 +89,7 @@ class ShutdownSignalsIT {
             p.awaitStatus("Running", Duration.ofSeconds(60));
             // Only once Running: during initialization ingress answers 503 at once and holds nothing.
             Socket slow = startSlowIngress(p, 10_000);
-            Thread.sleep(200);
+            awaitIngressInFlight(p);
             p.signal("INT");
             awaitLog(p, "received SIGINT; shutting down without checkpoint");
             Thread.sleep(300);
