@@ -18,7 +18,7 @@ import java.util.Set;
  * the same events, optionally beside Flink on a local MiniCluster (a jar built with {@code -Pflink}).
  */
 public final class NexmarkScenario implements Scenario {
-    static final String FLINK_RUNNER = "io.sluice.bench.nexmark.flink.FlinkNexmarkRunner";
+    public static final String FLINK_RUNNER = "io.sluice.bench.nexmark.flink.FlinkNexmarkRunner";
 
     @Override
     public String name() {
