@@ -173,6 +173,8 @@ public final class NexmarkScenario implements Scenario {
                 results.add(line("nexmark_" + q + "_sluice_over_flink", sluice.eventsPerSecond() / (events / p.seconds()),
                         "ratio"));
                 results.add(line("nexmark_" + q + "_flink_agrees", agrees ? 1 : 0, "flag"));
+                sluice.digest().differences(p.digest(), 10).forEach(d -> System.out.println("nexmark " + q + ":   "
+                        + d.replace("only in this", "only in Sluice's answer").replace("only in the other", "only in Flink's answer")));
             }
         }
     }
