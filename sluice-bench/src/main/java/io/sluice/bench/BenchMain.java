@@ -8,6 +8,7 @@ import io.sluice.bench.nexmark.RecomputeVsIncrementalScenario;
 import io.sluice.bench.pipeline.IngressScenario;
 import io.sluice.bench.pipeline.KafkaIngestScenario;
 import io.sluice.bench.pipeline.SigtermExitScenario;
+import io.sluice.bench.report.ReportScenario;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class BenchMain {
         Map<String, Scenario> all = new LinkedHashMap<>();
         for (Scenario s : List.of(new SigtermExitScenario(), new IngressScenario(), new KafkaIngestScenario(),
                 new JmhScenario(BatchBuildBenchmark.class), new JmhScenario(CheckpointWriteBenchmark.class),
-                new NexmarkScenario(), new RecomputeVsIncrementalScenario())) {
+                new NexmarkScenario(), new RecomputeVsIncrementalScenario(), new ReportScenario())) {
             all.put(s.name(), s);
         }
         EngineScenarios.all().forEach(s -> all.put(s.name(), s));

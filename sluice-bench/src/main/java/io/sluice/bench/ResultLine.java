@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public record ResultLine(String name, Map<String, String> labels, double value, String unit) {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_./%-]+");
+    private static final Pattern LINE = Pattern.compile("RESULT ([^{\\s]+)(?:\\{([^}]*)\\})? (\\S+) (\\S+)");
 
     public ResultLine {
         requireNonNull(name, "name is null");
@@ -38,12 +39,39 @@ public record ResultLine(String name, Map<String, String> labels, double value, 
         return new LinkedHashMap<>(labels);
     }
 
+    /** The line {@link #toString} prints, read back; empty if {@code line} is not a {@code RESULT} line. */
+    public static java.util.Optional<ResultLine> parse(String line) {
+        java.util.regex.Matcher m = LINE.matcher(line.strip());
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (m.group(2) != null && !m.group(2).isEmpty()) {
+            for (String pair : m.group(2).split(",")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2) {
+                    return java.util.Optional.empty();
+                }
+                labels.put(kv[0], kv[1]);
+            }
+        }
+        try {
+            return java.util.Optional.of(new ResultLine(m.group(1), labels, Double.parseDouble(m.group(3)), m.group(4)));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The value as {@link #toString} prints it: an integer when it is one, else three decimals. */
+    public String formattedValue() {
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.3f", value);
+    }
+
     @Override
     public String toString() {
         StringJoiner l = new StringJoiner(",", "{", "}");
         labels.forEach((k, v) -> l.add(k + "=" + v));
-        String number = value == Math.rint(value) && Math.abs(value) < 1e15
-                ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.3f", value);
-        return "RESULT " + name + (labels.isEmpty() ? "" : l.toString()) + " " + number + " " + unit;
+        return "RESULT " + name + (labels.isEmpty() ? "" : l.toString()) + " " + formattedValue() + " " + unit;
     }
 }

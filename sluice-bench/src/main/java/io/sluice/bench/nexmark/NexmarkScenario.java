@@ -18,7 +18,7 @@ import java.util.Set;
  * the same events, optionally beside Flink on a local MiniCluster (a jar built with {@code -Pflink}).
  */
 public final class NexmarkScenario implements Scenario {
-    static final String FLINK_RUNNER = "io.sluice.bench.nexmark.flink.FlinkNexmarkRunner";
+    public static final String FLINK_RUNNER = "io.sluice.bench.nexmark.flink.FlinkNexmarkRunner";
 
     @Override
     public String name() {
@@ -28,7 +28,7 @@ public final class NexmarkScenario implements Scenario {
     @Override
     public String description() {
         return "Nexmark q0-q9 (no q6) in-process, events/s, CPU, heap, checked against DuckDB"
-                + " (--events 10000000 --queries q0,q1 --batch 10000 --workers 1 --seed 1 --flink false)";
+                + " (--events 10000000 --queries q0,q1 --batch 10000 --workers 1 --seed 1 --check true --flink false)";
     }
 
     @Override
@@ -52,13 +52,9 @@ public final class NexmarkScenario implements Scenario {
         int rate = args.positiveInt("rate", 10_000);
         boolean flink = bool(args.string("flink", "false"), "flink");
         boolean check = bool(args.string("check", "true"), "check");
-        if (workers != 1) {
-            throw new IllegalArgumentException("--workers must be 1: the circuit runs on one thread until"
-                    + " multi-worker execution lands (issue 6)");
-        }
         NexmarkGenerator generator = new NexmarkGenerator(seed, NexmarkGenerator.DEFAULT_BASE_TIME_MS, rate);
         List<ResultLine> results = new ArrayList<>();
-        List<QueryOutcome> outcomes = runAll(generator, events, queries, batch, check, 200_000, results);
+        List<QueryOutcome> outcomes = runAll(generator, events, queries, batch, workers, check, 200_000, results);
         if (flink) {
             runFlink(generator, events, queries, workers, outcomes, results);
         }
@@ -67,7 +63,7 @@ public final class NexmarkScenario implements Scenario {
 
     /** Runs {@code queries}, printing progress, appending RESULT lines to {@code results}. */
     public static List<QueryOutcome> runAll(NexmarkGenerator generator, long events, List<String> queries, int batch,
-            boolean check, int exactLimit, List<ResultLine> results) throws Exception {
+            int workers, boolean check, int exactLimit, List<ResultLine> results) throws Exception {
         Map<String, CompiledProgram> programs = new LinkedHashMap<>();
         List<QueryOutcome> outcomes = new ArrayList<>();
         for (String q : queries) {
@@ -90,7 +86,7 @@ public final class NexmarkScenario implements Scenario {
                 results.add(line("nexmark_duckdb_load_seconds", seconds, "s"));
             }
             for (Map.Entry<String, CompiledProgram> e : programs.entrySet()) {
-                outcomes.add(runOne(e.getKey(), e.getValue(), generator, events, batch, oracle, exactLimit, results));
+                outcomes.add(runOne(e.getKey(), e.getValue(), generator, events, batch, workers, oracle, exactLimit, results));
             }
         } finally {
             if (oracle != null) {
@@ -101,23 +97,25 @@ public final class NexmarkScenario implements Scenario {
     }
 
     private static QueryOutcome runOne(String q, CompiledProgram program, NexmarkGenerator generator, long events,
-            int batch, DuckDbOracle oracle, int exactLimit, List<ResultLine> results) throws Exception {
+            int batch, int workers, DuckDbOracle oracle, int exactLimit, List<ResultLine> results) throws Exception {
         SluiceNexmarkRun.Result r;
         try {
-            r = SluiceNexmarkRun.run(q, program, generator, events, batch, exactLimit);
+            r = SluiceNexmarkRun.run(q, program, generator, events, batch, exactLimit, workers);
         } catch (RuntimeException | OutOfMemoryError e) {
             System.out.println("nexmark " + q + ": failed: " + e);
             results.add(line("nexmark_" + q + "_failed", 1, "flag"));
             return new QueryOutcome(q, null, null, null, e.toString(), List.of());
         }
-        System.out.printf("nexmark %s: %,d events in %.2f s = %,.0f events/s, %.2f CPU s (process %.2f),"
-                + " peak heap %,d MB, live heap after %,d MB, %,d output rows%n", q, r.events(), r.seconds(),
-                r.eventsPerSecond(), r.cpuSeconds(), r.processCpuSeconds(), r.peakHeapBytes() >> 20,
+        System.out.printf("nexmark %s: %,d events on %d worker(s) in %.2f s = %,.0f events/s, %.2f CPU s"
+                + " (of which worker threads %.2f; process %.2f), peak heap %,d MB, live heap after %,d MB,"
+                + " %,d output rows%n", q, r.events(), r.workers(), r.seconds(), r.eventsPerSecond(), r.cpuSeconds(),
+                r.workerCpuSeconds(), r.processCpuSeconds(), r.peakHeapBytes() >> 20,
                 r.liveHeapBytes() >> 20, r.digest().rows());
         results.add(line("nexmark_" + q + "_events_per_sec", r.eventsPerSecond(), "events/s"));
         results.add(line("nexmark_" + q + "_events_per_cpu_sec", r.events() / r.cpuSeconds(), "events/s"));
         results.add(line("nexmark_" + q + "_seconds", r.seconds(), "s"));
         results.add(line("nexmark_" + q + "_cpu_seconds", r.cpuSeconds(), "s"));
+        results.add(line("nexmark_" + q + "_worker_thread_cpu_seconds", r.workerCpuSeconds(), "s"));
         results.add(line("nexmark_" + q + "_process_cpu_seconds", r.processCpuSeconds(), "s"));
         results.add(line("nexmark_" + q + "_peak_heap_bytes", r.peakHeapBytes(), "bytes"));
         results.add(line("nexmark_" + q + "_live_heap_bytes", r.liveHeapBytes(), "bytes"));
@@ -175,6 +173,8 @@ public final class NexmarkScenario implements Scenario {
                 results.add(line("nexmark_" + q + "_sluice_over_flink", sluice.eventsPerSecond() / (events / p.seconds()),
                         "ratio"));
                 results.add(line("nexmark_" + q + "_flink_agrees", agrees ? 1 : 0, "flag"));
+                sluice.digest().differences(p.digest(), 10).forEach(d -> System.out.println("nexmark " + q + ":   "
+                        + d.replace("only in this", "only in Sluice's answer").replace("only in the other", "only in Flink's answer")));
             }
         }
     }

@@ -229,7 +229,7 @@ public final class SigtermExitScenario implements Scenario {
     }
 
     /** {@code --jar} as given if it exists, else resolved against the enclosing directories (the repository root). */
-    static Path locateJar(String jar) {
+    public static Path locateJar(String jar) {
         Path given = Path.of(jar);
         for (Path dir = Path.of("").toAbsolutePath(); dir != null && !given.isAbsolute(); dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve(given))) {

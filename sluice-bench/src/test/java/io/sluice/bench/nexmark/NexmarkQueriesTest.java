@@ -8,6 +8,8 @@ import io.sluice.sql.SqlCompiler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs every Nexmark query over 20,000 events and checks each one Sluice compiles against DuckDB.
@@ -15,11 +17,12 @@ import org.junit.jupiter.api.Test;
  * compiler (they use SQL that is still being added), never answer wrong.
  */
 class NexmarkQueriesTest {
-    @Test
-    void everyQueryThatCompilesAnswersLikeDuckDb() throws Exception {
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void everyQueryThatCompilesAnswersLikeDuckDb(int workers) throws Exception {
         List<ResultLine> lines = new ArrayList<>();
         List<NexmarkScenario.QueryOutcome> outcomes = NexmarkScenario.runAll(new NexmarkGenerator(42), 20_000,
-                NexmarkQueries.ALL, 1_000, true, 1_000_000, lines);
+                NexmarkQueries.ALL, 1_000, workers, true, 1_000_000, lines);
         assertThat(outcomes).extracting(NexmarkScenario.QueryOutcome::query)
                 .containsExactlyInAnyOrderElementsOf(NexmarkQueries.ALL);
         for (NexmarkScenario.QueryOutcome o : outcomes) {
@@ -35,6 +38,14 @@ class NexmarkQueriesTest {
             assertThat(o.correct()).as(o.query() + " matches DuckDB").isTrue();
             assertThat(o.sluice().events()).isEqualTo(20_000);
             assertThat(o.sluice().steps()).isEqualTo(20);
+            assertThat(o.sluice().workers()).isEqualTo(workers);
+            // the other workers' threads ran stages of every step, and their CPU time is counted
+            if (workers > 1) {
+                assertThat(o.sluice().workerCpuSeconds()).as(o.query() + " worker threads' CPU").isPositive();
+                assertThat(o.sluice().cpuSeconds()).isGreaterThan(o.sluice().workerCpuSeconds());
+            } else {
+                assertThat(o.sluice().workerCpuSeconds()).isZero();
+            }
         }
         // the answers are not trivially empty
         assertThat(outcomes.stream().filter(o -> o.query().equals("q2")).findFirst().orElseThrow()
