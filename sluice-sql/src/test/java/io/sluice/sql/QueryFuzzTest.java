@@ -144,7 +144,19 @@ class QueryFuzzTest {
                 reload(t, contents.get(t.name()));
             }
             Map<List<Object>, Long> expected = oracleAnswer(query);
-            assertThat(normalize(integral)).as("seed %s step %s\n%s", seed, step, program).isEqualTo(expected);
+            Map<List<Object>, Long> actual = normalize(integral);
+            if (!actual.equals(expected)) {
+                // In the 20,000-case run one DuckDB answer was wrong once and never again (seed 8835
+                // step 5: an empty ORDER BY ... LIMIT 1 over a table holding three rows; the same seed
+                // alone, and its neighbours in sequence, get the right answer). Sluice's answer is
+                // deterministic, so on a mismatch the oracle is asked again over freshly loaded tables,
+                // and the case fails if that answer differs too.
+                for (Table t : tables) {
+                    reload(t, contents.get(t.name()));
+                }
+                expected = oracleAnswer(query);
+            }
+            assertThat(actual).as("seed %s step %s\n%s", seed, step, program).isEqualTo(expected);
         }
         return true;
     }
