@@ -40,8 +40,11 @@ import java.util.Objects;
  * of the rows whose value is in [c, c + n] (every later row when unbounded). For each partition a
  * step touches, those rows' output rows are retracted and recomputed from the current integral:
  * every row of the partition is read once and each affected peer group's frame is aggregated
- * whole. So a step costs O(size of each touched partition + sum of the recomputed frames); a
- * rolling aggregate tree (Feldera's radix tree) would make it logarithmic, which is left to do.
+ * whole. With a bounded range and no NULL change, a touched partition is read from its end down to
+ * the lowest changed value minus n only, so appending rows at the end of a partition (the usual case
+ * for timestamps) costs O(rows in range of the change) rather than O(partition); otherwise the whole
+ * partition is read. Each recomputed peer group's frame is aggregated whole; a rolling aggregate
+ * tree (Feldera's radix tree) would make that logarithmic, which is left to do.
  * Both traces are keyed by the partition key, so sharding needs only an exchange by that key.
  */
 public final class RangeWindowOperator implements StatefulOperator {
@@ -91,7 +94,7 @@ public final class RangeWindowOperator implements StatefulOperator {
             for (; c.valValid(); c.stepVal()) {
                 changes.add((Long) c.val().get(0));
             }
-            output.lookup(key, (val, weight) -> {
+            read(output, key, changes.lowestAffected(), (val, weight) -> {
                 if (changes.affects((Long) val.get(0))) {
                     out.add(withoutPrefix(val), Math.negateExact(weight));
                     outputDelta.add(key, val, Math.negateExact(weight));
@@ -107,7 +110,7 @@ public final class RangeWindowOperator implements StatefulOperator {
     private void recompute(Row key, Changes changes, Batch.Builder out, Batch.Builder outputDelta) {
         List<Row> rows = new ArrayList<>();
         List<Long> weights = new ArrayList<>();
-        input.lookup(key, (val, weight) -> {
+        read(input, key, changes.lowestNeeded(), (val, weight) -> {
             if (weight > 0) {
                 rows.add(val);
                 weights.add(weight);
@@ -141,6 +144,34 @@ public final class RangeWindowOperator implements StatefulOperator {
                 }
             }
             start = end;
+        }
+    }
+
+    /**
+     * Visits, in ascending order, the values of partition {@code key} of {@code trace} whose ORDER BY
+     * value is at least {@code from}; all of them, NULLs included, when {@code from} is null. A
+     * bounded read walks the partition from its end, so a step whose changes are near the end (the
+     * usual case for timestamps) reads only the rows within the range of its changes.
+     */
+    private static void read(Spine trace, Row key, Long from, Spine.ValueConsumer consumer) {
+        if (from == null) {
+            trace.lookup(key, consumer);
+            return;
+        }
+        List<Row> vals = new ArrayList<>();
+        List<Long> weights = new ArrayList<>();
+        long lowest = from;
+        trace.scanValues(key, true, (val, weight) -> {
+            Long v = (Long) val.get(0);
+            if (v == null || v < lowest) {
+                return false;
+            }
+            vals.add(val);
+            weights.add(weight);
+            return true;
+        });
+        for (int i = vals.size() - 1; i >= 0; i--) {
+            consumer.accept(vals.get(i), weights.get(i));
         }
     }
 
@@ -277,6 +308,23 @@ public final class RangeWindowOperator implements StatefulOperator {
                 changed = Arrays.copyOf(changed, count * 2);
             }
             changed[count++] = v;
+        }
+
+        /** The lowest ORDER BY value whose frame may have changed; null when NULL rows' frames may have. */
+        Long lowestAffected() {
+            return nullChanged || (range == null && !nullsFirst) || count == 0 ? null : changed[0];
+        }
+
+        /** The lowest ORDER BY value in the frame of an affected row; null when the whole partition may be. */
+        Long lowestNeeded() {
+            if (range == null || nullChanged || count == 0) {
+                return null;
+            }
+            try {
+                return Math.subtractExact(changed[0], rangeLong());
+            } catch (ArithmeticException e) {
+                return null;
+            }
         }
 
         /** Whether the frame of a row with ORDER BY value {@code t} may have changed. */
