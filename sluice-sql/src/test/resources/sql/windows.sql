@@ -153,3 +153,35 @@ expect:
 2024-01-01T11:00 | 2024-01-01T12:00 | 1 | 4
 NULL | NULL | 1 | 8
 ok
+====
+-- Nexmark q7's shape: the bids at the highest price of each 10-second window, matched back through
+-- TUMBLE_END and an inclusive BETWEEN (a bid exactly at a window's end also matches that window)
+program:
+CREATE TABLE bid (auction BIGINT, price BIGINT, date_time TIMESTAMP NOT NULL) WITH ('materialized' = 'true');
+CREATE MATERIALIZED VIEW q7 AS SELECT B.auction, B.price FROM bid B
+JOIN (SELECT MAX(B1.price) AS maxprice, TUMBLE_END(B1.date_time, INTERVAL '10' SECOND) AS date_time
+      FROM bid B1 GROUP BY TUMBLE(B1.date_time, INTERVAL '10' SECOND)) B1
+ON B.price = B1.maxprice
+WHERE B.date_time BETWEEN B1.date_time - INTERVAL '10' SECOND AND B1.date_time;
+insert bid: 1 | 10 | 2024-01-01 00:00:01
+insert bid: 2 | 30 | 2024-01-01 00:00:05
+insert bid: 3 | 20 | 2024-01-01 00:00:12
+insert bid: 4 | 20 | 2024-01-01 00:00:15
+insert bid: 5 | 5 | 2024-01-01 00:00:25
+query: SELECT auction, price FROM q7
+expect:
+2 | 30
+3 | 20
+4 | 20
+5 | 5
+ok
+delete bid: 2 | 30 | 2024-01-01 00:00:05
+insert bid: 6 | 10 | 2024-01-01 00:00:10
+query: SELECT auction, price FROM q7
+expect:
+1 | 10
+6 | 10
+3 | 20
+4 | 20
+5 | 5
+ok
