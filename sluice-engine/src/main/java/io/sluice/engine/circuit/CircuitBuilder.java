@@ -36,6 +36,7 @@ import io.sluice.engine.operator.time.WaterlineOperator;
 import io.sluice.engine.operator.time.Windows;
 import io.sluice.engine.operator.topk.RankKind;
 import io.sluice.engine.operator.topk.TopKOperator;
+import io.sluice.engine.operator.window.RangeWindowOperator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +66,8 @@ import java.util.function.UnaryOperator;
  * More operators: {@code flatMap}, {@code tumble}/{@code hop} (windows), {@code deindex},
  * {@code mapValues}, {@code antijoin}, {@code distinct}, {@code delay}, {@code min}/{@code max}/
  * {@code minMax}, {@code groupAggregate} (any aggregate of the group's values),
- * {@code appendOnlyMinMax}, {@code topK}, and {@code lateness} whose {@code waterline()} feeds the
+ * {@code appendOnlyMinMax}, {@code topK}, {@code rangeWindow} (aggregates OVER a RANGE frame), and
+ * {@code lateness} whose {@code waterline()} feeds the
  * {@link Retain}s that let join, antijoin, aggregates and distinct forget old state (see
  * {@code docs/engine.md}).
  *
@@ -525,6 +527,20 @@ public final class CircuitBuilder {
             requireIndexed("topK");
             int[] copy = requireNonNull(columns, "columns is null").clone();
             return builder.addExchanged(() -> TopKOperator.byColumns(copy, descending, k, rankKind), Shape.ZSET, Exchange.KEY, 1, node);
+        }
+
+        /**
+         * Window aggregate over a RANGE frame of an indexed stream (partition key -> row):
+         * {@code agg OVER (PARTITION BY key ORDER BY row[orderColumn] RANGE BETWEEN range PRECEDING
+         * AND CURRENT ROW)}, one output row {@code row ++ aggregate(frame)} per input row. {@code range}
+         * is a {@link java.time.Duration} for TIMESTAMP values, a {@link Long} for integer ones, null
+         * for UNBOUNDED PRECEDING; see {@link RangeWindowOperator} for NULL values.
+         */
+        public Stream rangeWindow(int orderColumn, Object range, boolean nullsFirst, GroupAggregate aggregate) {
+            requireIndexed("rangeWindow");
+            requireNonNull(aggregate, "aggregate is null");
+            return builder.addExchanged(() -> new RangeWindowOperator(orderColumn, range, nullsFirst, aggregate),
+                    Shape.ZSET, Exchange.KEY, 1, node);
         }
 
         /**

@@ -7,6 +7,7 @@ import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlGroupedWindowFunction;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -41,6 +42,9 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
             SqlKind.VAR_SAMP, SqlKind.GROUPING, SqlKind.GROUPING_ID, SqlKind.SINGLE_VALUE, SqlKind.ROW_NUMBER,
             SqlKind.RANK, SqlKind.DENSE_RANK);
 
+    private static final Set<SqlKind> WINDOW_FUNCTIONS = Set.of(SqlKind.ROW_NUMBER, SqlKind.RANK, SqlKind.DENSE_RANK,
+            SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG, SqlKind.MIN, SqlKind.MAX);
+
     private UnsupportedChecker() {
     }
 
@@ -70,14 +74,17 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         return super.visit(call);
     }
 
-    /** Only the ranking functions, which the lowering turns into top-k when their rank is limited. */
+    /**
+     * The ranking functions, which the lowering turns into top-k when their rank is limited, and
+     * COUNT, SUM, AVG, MIN and MAX, whose frame the lowering checks (RANGE ... PRECEDING AND CURRENT ROW).
+     */
     private static void checkOver(SqlCall call) {
         SqlNode function = call.operand(0);
         SqlKind kind = function.getKind();
-        if (kind != SqlKind.ROW_NUMBER && kind != SqlKind.RANK && kind != SqlKind.DENSE_RANK) {
-            throw refuse(call.getParserPosition(), "window aggregates (" + function.getKind().sql + " ... OVER) are "
-                    + "not supported; ROW_NUMBER(), RANK() and DENSE_RANK() are, when the outer query keeps the top k "
-                    + "(WHERE rn <= k)");
+        if (!WINDOW_FUNCTIONS.contains(kind)) {
+            throw refuse(call.getParserPosition(), "window function " + kind.sql + " ... OVER is not supported; "
+                    + "COUNT, SUM, AVG, MIN and MAX OVER (... RANGE BETWEEN ... PRECEDING AND CURRENT ROW) are, and "
+                    + "ROW_NUMBER(), RANK() and DENSE_RANK() when the outer query keeps the top k (WHERE rn <= k)");
         }
     }
 
@@ -111,6 +118,14 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         }
         if (call.getOperator() instanceof SqlWindowTableFunction || call.getKind() == SqlKind.DESCRIPTOR) {
             return; // TUMBLE, HOP (SESSION is refused when lowered)
+        }
+        if (call.getOperator() instanceof SqlGroupedWindowFunction f) {
+            // GROUP BY TUMBLE(ts, size) / HOP(ts, slide, size) with TUMBLE_START / _END, HOP_START / _END
+            if (f.getKind() == SqlKind.SESSION || f.getKind() == SqlKind.SESSION_START
+                    || f.getKind() == SqlKind.SESSION_END) {
+                throw refuse(call.getParserPosition(), "SESSION windows are not supported (TUMBLE and HOP are)");
+            }
+            return;
         }
         if (call.getOperator() instanceof SqlFunction f
                 && CLOCK_FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {

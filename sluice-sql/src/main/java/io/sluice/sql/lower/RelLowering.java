@@ -48,8 +48,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * correctly. Supported: table scans, VALUES, projections, filters, inner / left / right / full
  * outer / semi / anti joins on any condition (equalities become the join key, the rest is checked
  * per matching pair), grouped and global aggregates (with GROUPING SETS, ROLLUP and CUBE),
- * DISTINCT, UNION [ALL], EXCEPT [ALL], INTERSECT [ALL], ORDER BY ... LIMIT (top-k) and
- * ROW_NUMBER / RANK / DENSE_RANK filtered to the top k of each partition.
+ * DISTINCT, UNION [ALL], EXCEPT [ALL], INTERSECT [ALL], ORDER BY ... LIMIT (top-k),
+ * ROW_NUMBER / RANK / DENSE_RANK filtered to the top k of each partition, window aggregates over
+ * RANGE frames ({@link WindowAggregates}) and GROUP BY TUMBLE / HOP ({@link GroupWindows}).
  */
 public final class RelLowering {
     private final ExprCompiler exprs;
@@ -73,14 +74,20 @@ public final class RelLowering {
             return new Plan.Scan(name.get(name.size() - 1));
         }
         if (rel instanceof Project project) {
-            if (containsOver(project)) {
+            if (containsRanking(project)) {
                 throw new UnsupportedPlanException(WINDOW_MESSAGE);
+            }
+            if (containsOver(project)) {
+                return WindowAggregates.lower(project, lower(project.getInput()), exprs);
+            }
+            if (GroupWindows.contains(project)) {
+                return GroupWindows.lower(project, lower(project.getInput()), exprs);
             }
             return new Plan.Map(lower(project.getInput()), exprs.project(project.getProjects()),
                     monotone(project.getProjects(), project.getInput().getRowType().getFieldCount()));
         }
         if (rel instanceof Filter filter) {
-            if (filter.getInput() instanceof Project project && containsOver(project)) {
+            if (filter.getInput() instanceof Project project && containsRanking(project)) {
                 return lowerWindowTopK(filter, project);
             }
             return new Plan.Filter(lower(filter.getInput()), exprs.predicate(filter.getCondition()));
@@ -188,8 +195,25 @@ public final class RelLowering {
         return k == Kind.TINYINT || k == Kind.SMALLINT || k == Kind.INTEGER || k == Kind.BIGINT;
     }
 
-    private static final String WINDOW_MESSAGE = "window functions (OVER) are only supported as ROW_NUMBER(), "
-            + "RANK() or DENSE_RANK() in a subquery whose rank the outer query limits (WHERE rn <= k)";
+    private static final String WINDOW_MESSAGE = "ROW_NUMBER(), RANK() and DENSE_RANK() OVER (...) are only "
+            + "supported in a subquery whose rank the outer query limits (WHERE rn <= k); window aggregates (COUNT, SUM, "
+            + "AVG, MIN, MAX OVER a RANGE frame) are supported anywhere";
+
+    /** Whether the projection holds ROW_NUMBER(), RANK() or DENSE_RANK() OVER (...). */
+    private static boolean containsRanking(Project project) {
+        boolean[] found = new boolean[1];
+        for (RexNode e : project.getProjects()) {
+            e.accept(new org.apache.calcite.rex.RexVisitorImpl<Void>(true) {
+                @Override
+                public Void visitOver(RexOver over) {
+                    SqlKind kind = over.getOperator().getKind();
+                    found[0] |= kind == SqlKind.ROW_NUMBER || kind == SqlKind.RANK || kind == SqlKind.DENSE_RANK;
+                    return null;
+                }
+            });
+        }
+        return found[0];
+    }
 
     private static boolean containsOver(Project project) {
         for (RexNode e : project.getProjects()) {
