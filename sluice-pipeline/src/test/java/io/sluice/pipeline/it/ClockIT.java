@@ -79,6 +79,33 @@ class ClockIT {
     }
 
     @Test
+    void exactlyOnce_aClockMoveAfterTheCheckpointIsReplayedFromTheJournalAfterAKill() throws Exception {
+        PipelineProcess.Options options = PipelineProcess.options(dir, PROGRAM, false).withConfig(CLOCK_CONFIG
+                + "fault_tolerance: {model: exactly_once, checkpoint_interval_secs: 3600}\n");
+        long start;
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            start = advance(p, "{\"delta_ms\": 0}");
+            p.ingestJson("events", event(1, start - 30 * MINUTE) + event(3, start + 10 * MINUTE));
+            awaitQuery(p, "SELECT id FROM recent", List.of("{\"id\":1}", "{\"id\":3}"));
+            HttpResponse<String> r = p.post("/checkpoint", "");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            awaitCheckpoint(p, JSON.readTree(r.body()).get("checkpoint_sequence_number").asLong());
+            assertThat(advance(p, "{\"delta_ms\": " + 45 * MINUTE + "}")).isEqualTo(start + 45 * MINUTE);
+            assertThat(p.query("SELECT id FROM recent")).containsExactly("{\"id\":3}");
+            p.signal("KILL");
+            p.awaitExit(Duration.ofSeconds(30));
+        }
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            assertThat(p.log()).contains("replaying the input journal");
+            assertThat(advance(p, "{\"delta_ms\": 0}")).isEqualTo(start + 45 * MINUTE);
+            assertThat(p.query("SELECT id FROM recent")).containsExactly("{\"id\":3}");
+            assertThat(p.query("SELECT n FROM past")).containsExactly("{\"n\":2}");
+        }
+    }
+
+    @Test
     void clockAdvance_isRefusedForAProgramWithoutNow() throws Exception {
         PipelineProcess.Options options = PipelineProcess.options(dir,
                 "CREATE TABLE t (a INT); CREATE VIEW v AS SELECT a FROM t;", false).withConfig(CLOCK_CONFIG);
@@ -105,6 +132,19 @@ class ClockIT {
     private static String event(int id, long epochMillis) {
         LocalDateTime ts = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
         return "{\"insert\": {\"id\": " + id + ", \"ts\": \"" + TS.format(ts) + "\"}}\n";
+    }
+
+    private static void awaitCheckpoint(PipelineProcess p, long seq) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            JsonNode status = JSON.readTree(p.get("/checkpoint_status").body());
+            if (!status.get("success").isNull() && status.get("success").asLong() >= seq) {
+                return;
+            }
+            assertThat(status.get("failure").isNull()).as("checkpoint failure: %s", status).isTrue();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("checkpoint " + seq + " did not succeed");
     }
 
     /** Waits until the query answers {@code expected} (ingress acknowledges before the step), then checks it. */
