@@ -106,6 +106,39 @@ class ClockIT {
     }
 
     @Test
+    void wallClockMode_theClockMovesByItselfWhileRunning_andAdvanceIsRefused() throws Exception {
+        PipelineProcess.Options options = PipelineProcess.options(dir, """
+                CREATE MATERIALIZED VIEW clock AS SELECT NOW() AS n FROM (VALUES (1)) AS t(x);
+                """, false).withConfig("clock_resolution_usecs: 50000\n");
+        try (PipelineProcess p = PipelineProcess.start(options)) {
+            p.awaitStatus("Running", Duration.ofSeconds(60));
+            List<String> first = awaitNonEmpty(p, "SELECT n FROM clock");
+            assertThat(first).hasSize(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<String> later = p.query("SELECT n FROM clock");
+            while (later.equals(first) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                later = p.query("SELECT n FROM clock");
+            }
+            assertThat(later).as("one row, a later time").hasSize(1).isNotEqualTo(first);
+            assertThat(later.get(0).compareTo(first.get(0))).isPositive();
+            HttpResponse<String> r = p.post("/clock/advance", "{\"delta_ms\": 1000}");
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).contains("now_http_driven");
+        }
+    }
+
+    private static List<String> awaitNonEmpty(PipelineProcess p, String sql) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> rows = p.query(sql);
+        while (rows.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            rows = p.query(sql);
+        }
+        return rows;
+    }
+
+    @Test
     void clockAdvance_isRefusedForAProgramWithoutNow() throws Exception {
         PipelineProcess.Options options = PipelineProcess.options(dir,
                 "CREATE TABLE t (a INT); CREATE VIEW v AS SELECT a FROM t;", false).withConfig(CLOCK_CONFIG);
