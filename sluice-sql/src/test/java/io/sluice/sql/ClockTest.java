@@ -125,6 +125,8 @@ class ClockTest {
                 .isInstanceOf(SqlCompileException.class).hasMessageContaining("taken by the clock input");
         CompiledProgram program = SqlCompiler.compile(
                 "CREATE TABLE t (a INT) WITH ('materialized' = 'true'); CREATE VIEW v AS SELECT a FROM t;");
+        assertThatThrownBy(() -> SqlCompiler.compile(PROGRAM).compileQuery("SELECT * FROM now"))
+                .isInstanceOf(SqlCompileException.class).hasMessageContaining("an ad-hoc query cannot read it");
         assertThatThrownBy(() -> program.compileQuery("SELECT a, NOW() AS n FROM t"))
                 .isInstanceOf(SqlCompileException.class).hasMessageContaining("not supported in an ad-hoc query");
     }
