@@ -75,8 +75,8 @@ CREATE TABLE t (s VARCHAR);
 query: SELECT s SIMILAR TO 'a%' AS x FROM t
 error: SIMILAR TO is not supported
 ====
--- CURRENT_TIMESTAMP is refused until the clock input exists
+-- CURRENT_TIMESTAMP is refused in an ad-hoc query: only views read the pipeline's clock input
 program:
 CREATE TABLE t (ts TIMESTAMP);
 query: SELECT ts FROM t WHERE ts > CURRENT_TIMESTAMP
-error: is not supported yet
+error: not supported in an ad-hoc query

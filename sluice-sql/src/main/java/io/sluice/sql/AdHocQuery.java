@@ -82,7 +82,9 @@ public final class AdHocQuery {
         Plan plan = SqlCompiler.lower(catalog, rel, null, pos);
         List<String> relations = new ArrayList<>(Relations.read(plan));
         for (String r : relations) {
-            Relation relation = catalog.relation(r).orElseThrow();
+            // the only relation a plan reads that is not a table or view: the clock input of NOW()
+            Relation relation = catalog.relation(r).orElseThrow(() -> SqlCompiler.error(positionOf(parsed, r, pos),
+                    "'" + r + "' is the clock input of NOW(); an ad-hoc query cannot read it"));
             if (!relation.materialized()) {
                 throw SqlCompiler.error(positionOf(parsed, r, pos), "'" + r + "' is not materialized; ad-hoc "
                         + "queries read tables declared WITH ('materialized' = 'true') and materialized views");

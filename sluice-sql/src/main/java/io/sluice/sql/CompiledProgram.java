@@ -19,6 +19,14 @@ import java.util.Optional;
  * Immutable and safe to share; {@link #newCircuit()} builds a fresh, independent circuit each time.
  */
 public final class CompiledProgram {
+    /**
+     * The built-in input of a program that uses NOW(): a table of one TIMESTAMP column holding one
+     * row, the current time. Whoever drives the circuit keeps exactly one row in it (append the new
+     * time with weight 1 and the previous one with weight -1 in the same step); until the first row,
+     * a view that reads the clock is empty.
+     */
+    public static final String CLOCK_INPUT = Catalog.clockRelation();
+
     private final String programText;
     private final List<Relation> tables;
     private final List<Relation> views;
@@ -31,6 +39,7 @@ public final class CompiledProgram {
     private final Map<String, Map<String, String>> viewProperties;
     private final Map<String, Plan> plans;
     private final Catalog catalog;
+    private final boolean usesClock;
 
     CompiledProgram(String programText, List<Relation> tables, List<Relation> views, List<Relation> localViews,
             List<String> viewOrder, Map<String, Map<String, String>> properties,
@@ -46,6 +55,7 @@ public final class CompiledProgram {
         this.viewProperties = Map.copyOf(viewProperties);
         this.plans = Map.copyOf(plans);
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.usesClock = catalog.usesClock();
         for (Relation t : this.tables) {
             tablesByName.put(t.name(), t);
         }
@@ -88,6 +98,11 @@ public final class CompiledProgram {
         return viewProperties.getOrDefault(exactName, Map.of());
     }
 
+    /** Whether a view reads the clock (NOW(), CURRENT_TIMESTAMP...): the circuit then has the input {@link #CLOCK_INPUT}. */
+    public boolean usesClock() {
+        return usesClock;
+    }
+
     public String programText() {
         return programText;
     }
@@ -95,7 +110,8 @@ public final class CompiledProgram {
     /**
      * A fresh circuit: one input per table (an upsert input for a table with a PRIMARY KEY; changes
      * later than a column's LATENESS are dropped), one output per view that is not LOCAL, and a
-     * materialized output named after each table declared materialized. Every call creates the same
+     * materialized output named after each table declared materialized, and the input {@link #CLOCK_INPUT}
+     * when the program {@linkplain #usesClock() uses the clock}. Every call creates the same
      * operators in the same order. Runs on one worker, the caller's thread.
      */
     public Circuit newCircuit() {
@@ -119,6 +135,9 @@ public final class CompiledProgram {
             }
             context.bounds().put(input, bounds);
             streams.put(t.name(), input);
+        }
+        if (usesClock) {
+            streams.put(CLOCK_INPUT, builder.input(CLOCK_INPUT));
         }
         Map<String, Relation> outputs = new HashMap<>();
         for (Relation v : views) {

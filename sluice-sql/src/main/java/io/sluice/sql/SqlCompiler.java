@@ -209,7 +209,7 @@ public final class SqlCompiler {
         if (catalog.relation(name).isPresent()) {
             throw error(nameId.getParserPosition(), "a table or view named '" + name + "' already exists");
         }
-        Catalog.Analyzed analyzed = catalog.analyze(query);
+        Catalog.Analyzed analyzed = catalog.analyze(query, true);
         RelRoot root = analyzed.root();
         List<String> names = new ArrayList<>();
         for (var field : root.fields) {

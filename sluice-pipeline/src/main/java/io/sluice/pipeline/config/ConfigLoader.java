@@ -20,12 +20,13 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> USED = Set.of(
-            "name", "workers", "storage_config", "storage", "program_code", "fault_tolerance", "inputs", "outputs");
+            "name", "workers", "storage_config", "storage", "program_code", "fault_tolerance", "inputs", "outputs",
+            "clock_resolution_usecs", "clock_timezone_offset", "dev_tweaks");
     private static final Set<String> ACCEPTED_UNUSED = Set.of(
-            "given_name", "secrets_dir", "program_ir", "multihost", "hosts", "clock_resolution_usecs",
-            "clock_timezone_offset", "min_batch_size_records", "max_buffering_delay_usecs", "max_rss_mb",
+            "given_name", "secrets_dir", "program_ir", "multihost", "hosts", "min_batch_size_records",
+            "max_buffering_delay_usecs", "max_rss_mb",
             "resources", "http_workers", "io_workers", "max_parallel_connector_init", "cpu_profiler", "logging",
-            "env", "dev_tweaks", "pin_cpus", "init_containers", "provisioning_timeout_secs",
+            "env", "pin_cpus", "init_containers", "provisioning_timeout_secs",
             "pipeline_template_configmap", "checkpoint_during_suspend", "tracing", "tracing_endpoint_jaeger");
     private static final int DEFAULT_WORKERS = 8;
     private static final int DEFAULT_CHECKPOINT_INTERVAL_SECS = 60;
@@ -101,7 +102,7 @@ public final class ConfigLoader {
                     + " (checkpoints are taken locally and pushed from there)");
         }
         return new PipelineConfig(name, workers, storage, program.get(), checkpointInterval(root), sync,
-                faultToleranceModel(root), inputs, outputs);
+                faultToleranceModel(root), inputs, outputs, ClockConfig.parse(root));
     }
 
     /** {@code storage.backend}: {@code {"name": "default"}} or {@code {"name": "file", "config": {"sync": {...}}}}. */

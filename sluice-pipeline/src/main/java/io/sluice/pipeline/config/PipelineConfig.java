@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param faultTolerance {@code fault_tolerance.model}
  * @param inputs the config file's input connectors ({@code inputs})
  * @param outputs the config file's output connectors ({@code outputs})
+ * @param clock the clock that drives {@code NOW()} ({@code clock_resolution_usecs}, {@code clock_timezone_offset},
+ *     {@code dev_tweaks.now_http_driven})
  */
 public record PipelineConfig(
         String name,
@@ -28,7 +30,16 @@ public record PipelineConfig(
         Optional<SyncConfig> sync,
         FaultToleranceModel faultTolerance,
         List<EndpointConfig> inputs,
-        List<EndpointConfig> outputs) {
+        List<EndpointConfig> outputs,
+        ClockConfig clock) {
+    /** A pipeline with the default clock. */
+    public PipelineConfig(String name, int workers, Optional<Path> storagePath, String programCode,
+            Optional<Integer> checkpointIntervalSecs, Optional<SyncConfig> sync, FaultToleranceModel faultTolerance,
+            List<EndpointConfig> inputs, List<EndpointConfig> outputs) {
+        this(name, workers, storagePath, programCode, checkpointIntervalSecs, sync, faultTolerance, inputs, outputs,
+                ClockConfig.DEFAULT);
+    }
+
     /** A pipeline without connectors and without object-store sync. */
     public PipelineConfig(String name, int workers, Optional<Path> storagePath, String programCode,
             Optional<Integer> checkpointIntervalSecs) {
@@ -39,6 +50,7 @@ public record PipelineConfig(
 
     public PipelineConfig {
         requireNonNull(sync, "sync is null");
+        requireNonNull(clock, "clock is null");
         requireNonNull(faultTolerance, "faultTolerance is null");
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);

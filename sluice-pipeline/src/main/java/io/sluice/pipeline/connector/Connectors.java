@@ -10,6 +10,7 @@ import io.sluice.pipeline.config.EndpointConfig;
 import io.sluice.pipeline.config.EndpointConfigParser;
 import io.sluice.pipeline.config.FaultToleranceModel;
 import io.sluice.pipeline.config.PipelineConfig;
+import io.sluice.pipeline.connector.input.ClockInput;
 import io.sluice.pipeline.connector.input.Datagen;
 import io.sluice.pipeline.connector.input.Feed;
 import io.sluice.pipeline.connector.input.FileInput;
@@ -58,6 +59,7 @@ public final class Connectors implements AutoCloseable {
     private final Map<String, InputEndpoint> inputEndpoints = new LinkedHashMap<>();
     private final List<Feed> feeds = new ArrayList<>();
     private final List<OutputConnector> outputs = new ArrayList<>();
+    private ClockInput clock;
 
     private Connectors(PipelineConfig config, CompiledProgram program, List<EndpointConfig> inputs,
             List<EndpointConfig> outputs) {
@@ -126,6 +128,9 @@ public final class Connectors implements AutoCloseable {
         for (EndpointConfig c : inputConfigs) {
             openInput(controller, c, restored);
         }
+        if (program.usesClock()) {
+            openClock(controller, restored);
+        }
         for (EndpointConfig c : outputConfigs) {
             Relation view = program.view(c.stream()).orElseThrow();
             OutputEndpoint endpoint = controller.endpoints().addOutput(c.name(), view.name());
@@ -162,6 +167,29 @@ public final class Connectors implements AutoCloseable {
         inputs.put(c.name(), connector);
         inputEndpoints.put(c.name(), endpoint);
         feeds.add(feed);
+    }
+
+    /**
+     * The built-in clock endpoint {@code now} of a program that uses NOW(): a connector like the others
+     * (its position is checkpointed and journaled), fed to the program's clock input.
+     */
+    private void openClock(Controller controller, Optional<CheckpointRecord> restored) {
+        String name = CompiledProgram.CLOCK_INPUT;
+        InputEndpoint endpoint = controller.endpoints().addInput(name, CompiledProgram.CLOCK_INPUT, false);
+        Feed feed = new Feed(controller, endpoint, Long.MAX_VALUE, () -> true);
+        clock = new ClockInput(config.clock(), feed, System::currentTimeMillis);
+        JsonNode position = restored.map(r -> r.inputPositions().get(name)).orElse(null);
+        if (position != null) {
+            endpoint.initResumePosition(position);
+        }
+        inputs.put(name, clock);
+        inputEndpoints.put(name, endpoint);
+        feeds.add(feed);
+    }
+
+    /** The clock endpoint, when the program uses NOW(); set by {@link #open}. */
+    public Optional<ClockInput> clock() {
+        return Optional.ofNullable(clock);
     }
 
     /** True once every input carrying a label {@code c} starts after has reached its end. */

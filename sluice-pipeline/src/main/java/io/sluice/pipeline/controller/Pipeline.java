@@ -59,6 +59,7 @@ public final class Pipeline {
     private volatile Controller lastController;
     private volatile String metadata = "";
     private volatile io.sluice.pipeline.sync.CheckpointSync sync;
+    private volatile io.sluice.pipeline.connector.input.ClockInput clock;
 
     private DesiredStatus desired;
     /** What {@code status.json} holds: the user's intent, which a suspend by signal does not change. */
@@ -133,6 +134,11 @@ public final class Pipeline {
     /** Checkpoint sync with the object store, once initialization has set it up ({@code storage.backend.config.sync}). */
     public Optional<io.sluice.pipeline.sync.CheckpointSync> sync() {
         return Optional.ofNullable(sync);
+    }
+
+    /** The clock endpoint {@code now}, once initialized, when the program uses NOW(). */
+    public Optional<io.sluice.pipeline.connector.input.ClockInput> clock() {
+        return Optional.ofNullable(clock);
     }
 
     public PipelineConfig config() {
@@ -210,6 +216,7 @@ public final class Pipeline {
             Controller c = new Controller(circuit, st, programFingerprint,
                     config.checkpointIntervalSecs().map(Duration::ofSeconds), counters);
             connectors.open(c, st, restoredRecord);
+            clock = connectors.clock().orElse(null);
             c.terminated().whenComplete((v, e) -> {
                 connectors.close();
                 circuit.close();

@@ -62,6 +62,7 @@ public final class PipelineServer {
     private final StatsEndpoint stats;
     private final TimeSeriesEndpoint timeSeries;
     private final ConnectorEndpoints connectors;
+    private final ClockEndpoint clock;
     private final SyncEndpoints sync;
     private final Optional<byte[]> apiKey;
     /** Connections with a request in flight: from the handler's start until its response completed. */
@@ -99,6 +100,7 @@ public final class PipelineServer {
         stats = new StatsEndpoint(pipeline);
         timeSeries = new TimeSeriesEndpoint(pipeline);
         connectors = new ConnectorEndpoints(pipeline);
+        clock = new ClockEndpoint(pipeline);
         sync = new SyncEndpoints(pipeline);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(new Router());
@@ -264,6 +266,7 @@ public final class PipelineServer {
                 case "/completion_status" -> require(ex, get, () -> ingress.completionStatus(ex));
                 case "/suspendable" -> require(ex, get, () -> control.suspendable(ex));
                 case "/metadata" -> require(ex, get, () -> control.metadata(ex));
+                case "/clock/advance" -> require(ex, post, () -> clock.advance(ex));
                 default -> throw new SluiceException(ErrorCode.NOT_FOUND, "no endpoint " + path, Map.of("path", path));
             }
         }

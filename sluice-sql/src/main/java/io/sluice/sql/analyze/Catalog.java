@@ -36,6 +36,7 @@ import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.RelDecorrelator;
@@ -52,7 +53,8 @@ import org.apache.calcite.util.Litmus;
 public final class Catalog {
     /** The standard operators plus the few library functions Sluice supports (CONCAT, DATE_TRUNC). */
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
-            caseInsensitive(SqlOperatorTables.of(SqlLibraryOperators.CONCAT_FUNCTION, SqlLibraryOperators.DATE_TRUNC)));
+            caseInsensitive(SqlOperatorTables.of(SqlLibraryOperators.CONCAT_FUNCTION, SqlLibraryOperators.DATE_TRUNC,
+                    ClockRewrite.NOW)));
 
     /** Function names fold to lower case like every unquoted name; match built-in ones in any case. */
     private static SqlOperatorTable caseInsensitive(SqlOperatorTable table) {
@@ -77,6 +79,7 @@ public final class Catalog {
     private final SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     private final CalciteConnectionConfig config;
     private final Map<String, Relation> relations = new LinkedHashMap<>();
+    private boolean clock;
 
     public Catalog() {
         Properties properties = new Properties();
@@ -95,6 +98,10 @@ public final class Catalog {
     /** Registers a table or view; {@code pos} locates its name for a duplicate-name error. */
     public void add(Relation relation, SqlParserPos pos) {
         requireNonNull(relation, "relation is null");
+        if (clock && relation.name().equals(ClockRewrite.RELATION)) {
+            throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "the name '" + ClockRewrite.RELATION
+                    + "' is taken by the clock input of a program that uses NOW(); rename this table or view");
+        }
         if (relations.containsKey(relation.name())) {
             throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
                     "a table or view named '" + relation.name() + "' already exists");
@@ -117,8 +124,26 @@ public final class Catalog {
     public record Analyzed(SqlNode validated, RelRoot root) {
     }
 
-    /** Validates {@code query} (mapping Calcite's errors to positions) and converts it to a plan. */
+    /** Whether a view of the program reads the clock: NOW() and the other clock functions. */
+    public boolean usesClock() {
+        return clock;
+    }
+
+    /** The name of the built-in clock relation (and circuit input) that NOW() reads. */
+    public static String clockRelation() {
+        return ClockRewrite.RELATION;
+    }
+
+    /** As {@link #analyze(SqlNode, boolean)}, refusing the clock functions (an ad-hoc query). */
     public Analyzed analyze(SqlNode query) {
+        return analyze(query, false);
+    }
+
+    /**
+     * Validates {@code query} (mapping Calcite's errors to positions) and converts it to a plan. With
+     * {@code clockAllowed} (a view), NOW() and the other clock functions read the clock relation.
+     */
+    public Analyzed analyze(SqlNode query, boolean clockAllowed) {
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory,
                 config);
         SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, reader, typeFactory,
@@ -133,7 +158,7 @@ public final class Catalog {
             throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(),
                     "invalid query: " + e.getMessage(), e);
         }
-        UnsupportedChecker.check(validated);
+        UnsupportedChecker.check(validated, clockAllowed);
         RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()),
                 new RexBuilder(typeFactory));
         SqlToRelConverter converter = new SqlToRelConverter(null, validator, reader, cluster,
@@ -150,11 +175,43 @@ public final class Catalog {
         try {
             relRoot = converter.convertQuery(validated, false, true);
             rewritten = rewrite(relRoot.rel);
+            if (ClockRewrite.reads(rewritten)) {
+                if (!clockAllowed) {
+                    SqlParserPos pos = query.getParserPosition();
+                    throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "NOW() and the other clock "
+                            + "functions are not supported in an ad-hoc query; a view can use them");
+                }
+                registerClock(query.getParserPosition());
+                rewritten = ClockRewrite.rewrite(rewritten, RelFactories.LOGICAL_BUILDER.create(cluster, reader),
+                        query.getParserPosition());
+            }
+        } catch (SqlCompileException e) {
+            throw e;
         } catch (AssertionError | RuntimeException e) {
             throw plannerLimitation(query, e);
         }
         checkValid(rewritten, query);
         return new Analyzed(validated, relRoot.withRel(rewritten));
+    }
+
+    private void registerClock(SqlParserPos pos) {
+        if (clock) {
+            return;
+        }
+        if (relations.containsKey(ClockRewrite.RELATION)) {
+            throw new SqlCompileException(pos.getLineNum(), pos.getColumnNum(), "NOW() reads the built-in clock "
+                    + "input '" + ClockRewrite.RELATION + "', but the program has a table or view of that name; "
+                    + "rename it");
+        }
+        clock = true;
+        RelDataType rowType = typeFactory.builder()
+                .add(ClockRewrite.RELATION, typeFactory.createSqlType(SqlTypeName.TIMESTAMP, 3)).build();
+        root.add(ClockRewrite.RELATION, new AbstractTable() {
+            @Override
+            public RelDataType getRowType(RelDataTypeFactory factory) {
+                return rowType;
+            }
+        });
     }
 
     /**

@@ -34,8 +34,6 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
             "SECOND", "DATE_TRUNC", "TIMESTAMPADD", "TIMESTAMPDIFF",
             // arrays
             "CARDINALITY");
-    private static final Set<String> CLOCK_FUNCTIONS = Set.of("NOW", "CURRENT_TIMESTAMP", "CURRENT_DATE",
-            "CURRENT_TIME", "LOCALTIME", "LOCALTIMESTAMP");
 
     private static final Set<SqlKind> AGGREGATES = Set.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG,
             SqlKind.MIN, SqlKind.MAX, SqlKind.ANY_VALUE, SqlKind.STDDEV_POP, SqlKind.STDDEV_SAMP, SqlKind.VAR_POP,
@@ -45,7 +43,10 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
     private static final Set<SqlKind> WINDOW_FUNCTIONS = Set.of(SqlKind.ROW_NUMBER, SqlKind.RANK, SqlKind.DENSE_RANK,
             SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG, SqlKind.MIN, SqlKind.MAX);
 
-    private UnsupportedChecker() {
+    private final boolean clockAllowed;
+
+    private UnsupportedChecker(boolean clockAllowed) {
+        this.clockAllowed = clockAllowed;
     }
 
     /**
@@ -53,7 +54,12 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
      * them orders nothing in a view or subquery, which are sets of rows, and is ignored there.
      */
     static void check(SqlNode validated) {
-        validated.accept(new UnsupportedChecker());
+        check(validated, false);
+    }
+
+    /** As {@link #check(SqlNode)}; the clock functions (NOW(), CURRENT_TIMESTAMP...) are accepted only with {@code clockAllowed}. */
+    static void check(SqlNode validated, boolean clockAllowed) {
+        validated.accept(new UnsupportedChecker(clockAllowed));
     }
 
     @Override
@@ -103,7 +109,7 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
         }
     }
 
-    private static void checkFunction(SqlCall call) {
+    private void checkFunction(SqlCall call) {
         if (call.getOperator() instanceof SqlAggFunction agg) {
             if (!AGGREGATES.contains(agg.getKind())) {
                 throw refuse(call.getParserPosition(), "aggregate function " + agg.getName() + " is not supported "
@@ -127,10 +133,12 @@ final class UnsupportedChecker extends SqlBasicVisitor<Void> {
             }
             return;
         }
-        if (call.getOperator() instanceof SqlFunction f
-                && CLOCK_FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {
-            throw refuse(call.getParserPosition(), f.getName() + " is not supported yet: a view's answer may not "
-                    + "depend on the wall clock until the clock input (NOW() driven by the 'now' endpoint) exists");
+        if (ClockRewrite.isClock(call.getOperator())) {
+            if (!clockAllowed) {
+                throw refuse(call.getParserPosition(), call.getOperator().getName() + " is not supported in an "
+                        + "ad-hoc query; a view can use it (it reads the pipeline's clock input 'now')");
+            }
+            return;
         }
         if (call.getOperator() instanceof SqlFunction f
                 && !FUNCTIONS.contains(f.getName().toUpperCase(Locale.ROOT))) {

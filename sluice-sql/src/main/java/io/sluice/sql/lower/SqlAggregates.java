@@ -175,7 +175,7 @@ final class SqlAggregates implements GroupAggregate {
             if (type.kind() == Kind.DOUBLE) {
                 real += ((Number) v).doubleValue() * weight;
             } else {
-                BigDecimal d = Values.toBigDecimal((Number) v).multiply(BigDecimal.valueOf(weight));
+                BigDecimal d = exact((Number) v).multiply(BigDecimal.valueOf(weight));
                 exact = exact == null ? d : exact.add(d);
             }
         }
@@ -184,6 +184,9 @@ final class SqlAggregates implements GroupAggregate {
         public Object result() {
             if (!any) {
                 return zeroWhenEmpty ? Values.cast(0L, type) : null;
+            }
+            if (type.kind() == Kind.REAL) {
+                return toReal(exact, "SUM");
             }
             return type.kind() == Kind.DOUBLE ? (Object) real : Values.cast(exact, type);
         }
@@ -211,7 +214,7 @@ final class SqlAggregates implements GroupAggregate {
             if (type.kind() == Kind.DOUBLE) {
                 real += ((Number) v).doubleValue() * weight;
             } else {
-                exact = exact.add(Values.toBigDecimal((Number) v).multiply(BigDecimal.valueOf(weight)));
+                exact = exact.add(exact((Number) v).multiply(BigDecimal.valueOf(weight)));
             }
         }
 
@@ -223,9 +226,30 @@ final class SqlAggregates implements GroupAggregate {
             if (type.kind() == Kind.DOUBLE) {
                 return real / count;
             }
+            if (type.kind() == Kind.REAL) {
+                return toReal(exact.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128), "AVG");
+            }
             int scale = type.kind() == Kind.DECIMAL ? type.scale() : 0;
             return Values.cast(exact.divide(BigDecimal.valueOf(count), scale, RoundingMode.DOWN), type);
         }
+    }
+
+    /**
+     * The exact value of a number. A REAL is taken at its exact binary value, so a SUM or AVG of
+     * REAL is the exact result rounded once to REAL: it does not depend on the order of the rows or
+     * on the deletions a group went through (float additions would).
+     */
+    private static BigDecimal exact(Number n) {
+        return n instanceof Float f ? new BigDecimal(f.doubleValue()) : Values.toBigDecimal(n);
+    }
+
+    /** {@code value} rounded to the nearest REAL; a value beyond REAL's range is an overflow error. */
+    private static Float toReal(BigDecimal value, String function) {
+        float f = value.floatValue();
+        if (Float.isInfinite(f)) {
+            throw new EvaluationException(function + " overflows REAL");
+        }
+        return f;
     }
 
     private static final class MinMax implements Accumulator {
@@ -305,7 +329,7 @@ final class SqlAggregates implements GroupAggregate {
             if (v == null) {
                 return;
             }
-            BigDecimal d = v instanceof Double x ? new BigDecimal(x) : Values.toBigDecimal((Number) v);
+            BigDecimal d = v instanceof Double x ? new BigDecimal(x) : exact((Number) v);
             BigDecimal w = BigDecimal.valueOf(weight);
             count += weight;
             sum = sum.add(d.multiply(w));

@@ -140,6 +140,7 @@ final class TemporalFunctions {
         ChronoUnit step = switch (unit) {
             case YEAR -> ChronoUnit.YEARS;
             case QUARTER, MONTH -> ChronoUnit.MONTHS;
+            case WEEK -> ChronoUnit.WEEKS;
             case DAY -> ChronoUnit.DAYS;
             case HOUR -> ChronoUnit.HOURS;
             case MINUTE -> ChronoUnit.MINUTES;
@@ -147,7 +148,7 @@ final class TemporalFunctions {
             case MILLISECOND -> ChronoUnit.MILLIS;
             case MICROSECOND -> ChronoUnit.MICROS;
             default -> throw new UnsupportedPlanException("rounding a date or time to " + unit + " is not supported; "
-                    + "supported units are YEAR, QUARTER, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND and MICROSECOND");
+                    + "supported units are YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND and MICROSECOND");
         };
         long amount = unit == TimeUnit.QUARTER ? 3 : 1;
         Expr a = exprs.build(operand);
@@ -170,7 +171,7 @@ final class TemporalFunctions {
     private static Temporal floor(Object v, TimeUnit unit) {
         if (v instanceof LocalTime t) {
             return switch (unit) {
-                case YEAR, QUARTER, MONTH, DAY -> LocalTime.MIDNIGHT;
+                case YEAR, QUARTER, MONTH, WEEK, DAY -> LocalTime.MIDNIGHT;
                 default -> t.truncatedTo(chrono(unit));
             };
         }
@@ -180,6 +181,8 @@ final class TemporalFunctions {
             case QUARTER -> t.toLocalDate().withDayOfMonth(1).withMonth((t.getMonthValue() - 1) / 3 * 3 + 1)
                     .atStartOfDay();
             case MONTH -> t.toLocalDate().withDayOfMonth(1).atStartOfDay();
+            // weeks start on Sunday, as in Calcite and Feldera (DOW 1 is Sunday)
+            case WEEK -> t.toLocalDate().minusDays(t.getDayOfWeek().getValue() % 7).atStartOfDay();
             default -> t.truncatedTo(chrono(unit));
         };
         return v instanceof LocalDate ? out.toLocalDate() : out;

@@ -63,8 +63,9 @@ public final class Feed {
         push(parsed.changes(), parsed.bytes(), from, to);
     }
 
-    public void push(List<Change> changes, long bytes, JsonNode from, JsonNode to) {
-        controller.push(endpoint, changes, bytes, new StepRange(from, to));
+    /** Hands over {@code changes}; returns the input position after them (see {@link Controller#push(String, List, long)}). */
+    public long push(List<Change> changes, long bytes, JsonNode from, JsonNode to) {
+        return controller.push(endpoint, changes, bytes, new StepRange(from, to));
     }
 
     private static String describe(io.sluice.pipeline.format.ParseError e) {
