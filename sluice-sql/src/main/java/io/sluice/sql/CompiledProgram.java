@@ -6,6 +6,7 @@ import io.sluice.engine.circuit.Circuit;
 import io.sluice.engine.circuit.CircuitBuilder;
 import io.sluice.engine.circuit.CircuitBuilder.Stream;
 import io.sluice.sql.analyze.Catalog;
+import io.sluice.sql.lower.Bounds;
 import io.sluice.sql.lower.Plan;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,13 +106,18 @@ public final class CompiledProgram {
     public Circuit newCircuit(int workers) {
         CircuitBuilder builder = new CircuitBuilder();
         Map<String, Stream> streams = new HashMap<>();
+        Plan.Context context = new Plan.Context(builder, streams::get);
         for (Relation t : tables) {
             Stream input = t.primaryKey().isEmpty()
                     ? builder.input(t.name())
                     : builder.upsertInput(t.name(), t.primaryKeyArray());
+            Bounds.Bound[] bounds = new Bounds.Bound[t.columns().size()];
             for (Map.Entry<Integer, Object> l : lateness.getOrDefault(t.name(), Map.of()).entrySet()) {
                 input = input.lateness(l.getKey(), l.getValue());
+                // every later change passes the late filter, so its column is at least the waterline
+                bounds[l.getKey()] = Bounds.Bound.of(input.waterline());
             }
+            context.bounds().put(input, bounds);
             streams.put(t.name(), input);
         }
         Map<String, Relation> outputs = new HashMap<>();
@@ -119,7 +125,7 @@ public final class CompiledProgram {
             outputs.put(v.name(), v);
         }
         for (String name : viewOrder) {
-            Stream s = plans.get(name).emit(new Plan.Context(builder, streams::get));
+            Stream s = plans.get(name).emit(context);
             streams.put(name, s);
             Relation v = outputs.get(name);
             if (v != null) {

@@ -2,6 +2,7 @@ package io.sluice.sql;
 
 import io.sluice.sql.analyze.Catalog;
 import io.sluice.sql.analyze.TypeMapping;
+import io.sluice.sql.lower.Bounds;
 import io.sluice.sql.lower.Plan;
 import io.sluice.sql.lower.RelLowering;
 import io.sluice.sql.lower.UnsupportedPlanException;
@@ -257,7 +258,11 @@ public final class SqlCompiler {
                 return plan;
             }
             int[] fields = root.fields.stream().mapToInt(f -> f.getKey()).toArray();
-            return new Plan.Map(plan, row -> row.project(fields));
+            Bounds.Monotone[] copies = new Bounds.Monotone[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                copies[i] = new Bounds.Monotone(fields[i], v -> v);
+            }
+            return new Plan.Map(plan, row -> row.project(fields), copies);
         } catch (UnsupportedPlanException e) {
             throw error(pos, e.getMessage());
         }

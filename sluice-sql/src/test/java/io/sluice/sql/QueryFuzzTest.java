@@ -57,13 +57,21 @@ class QueryFuzzTest {
     @Test
     void randomViews_equalDuckDbAfterEveryStep() throws SQLException {
         int refused = 0;
+        List<String> failures = new ArrayList<>();
         for (long seed = FIRST_SEED; seed < FIRST_SEED + CASES; seed++) {
-            if (!runCase(seed)) {
-                refused++;
+            try {
+                if (!runCase(seed)) {
+                    refused++;
+                }
+            } catch (AssertionError e) {
+                // keep going so that one long run reports every wrong answer, not just the first
+                System.out.println("QueryFuzzTest FAILURE seed " + seed + ": " + e.getMessage());
+                failures.add("seed " + seed + ": " + e.getMessage());
             }
         }
-        System.out.printf("QueryFuzzTest: %d cases from seed %d, %d refused for the planner limitation%n", CASES,
-                FIRST_SEED, refused);
+        System.out.printf("QueryFuzzTest: %d cases from seed %d, %d refused for the planner limitation, %d failed%n",
+                CASES, FIRST_SEED, refused, failures.size());
+        assertThat(failures).as("failing cases").isEmpty();
         // the planner limitation is rare; if it grows, the grammar or the planner changed
         assertThat(refused).as("cases refused for the planner limitation").isLessThanOrEqualTo(CASES / 100 + 1);
     }
@@ -136,7 +144,19 @@ class QueryFuzzTest {
                 reload(t, contents.get(t.name()));
             }
             Map<List<Object>, Long> expected = oracleAnswer(query);
-            assertThat(normalize(integral)).as("seed %s step %s\n%s", seed, step, program).isEqualTo(expected);
+            Map<List<Object>, Long> actual = normalize(integral);
+            if (!actual.equals(expected)) {
+                // In the 20,000-case run one DuckDB answer was wrong once and never again (seed 8835
+                // step 5: an empty ORDER BY ... LIMIT 1 over a table holding three rows; the same seed
+                // alone, and its neighbours in sequence, get the right answer). Sluice's answer is
+                // deterministic, so on a mismatch the oracle is asked again over freshly loaded tables,
+                // and the case fails if that answer differs too.
+                for (Table t : tables) {
+                    reload(t, contents.get(t.name()));
+                }
+                expected = oracleAnswer(query);
+            }
+            assertThat(actual).as("seed %s step %s\n%s", seed, step, program).isEqualTo(expected);
         }
         return true;
     }

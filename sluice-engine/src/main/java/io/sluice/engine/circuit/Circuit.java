@@ -332,6 +332,23 @@ public final class Circuit implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of changes (counted with their multiplicity) the LATENESS filters of every input
+     * dropped as late since this circuit was built, summed over all workers (each worker's filter
+     * only sees its shard). A statistic, not state: a restored circuit starts from 0.
+     */
+    public long lateRows() {
+        long total = 0;
+        for (int w = 0; w < workers; w++) {
+            for (Node node : copies.get(w)) {
+                if (node.operator() instanceof LatenessOperator late) {
+                    total = Math.addExact(total, late.lateRows());
+                }
+            }
+        }
+        return total;
+    }
+
     /** The number of completed steps, restored by {@link #restore}. */
     public long steps() {
         return steps;

@@ -73,7 +73,7 @@ public final class Catalog {
         };
     }
 
-    private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SluiceTypeSystem.INSTANCE);
+    private final JavaTypeFactoryImpl typeFactory = new SluiceTypeFactory();
     private final SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     private final CalciteConnectionConfig config;
     private final Map<String, Relation> relations = new LinkedHashMap<>();
@@ -139,7 +139,12 @@ public final class Catalog {
         SqlToRelConverter converter = new SqlToRelConverter(null, validator, reader, cluster,
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false)
-                        .withInSubQueryThreshold(Integer.MAX_VALUE));
+                        .withInSubQueryThreshold(Integer.MAX_VALUE)
+                        // never merge projections while converting: Calcite's merge of a projection
+                        // holding a correlated scalar subquery into the projection below rewrote its
+                        // expressions over the lower input but kept that projection, so a computed
+                        // column of a FROM subquery was computed twice (QueryFuzzTest seeds 6937, 10666)
+                        .withRelBuilderConfigTransform(c -> c.withBloat(-1)));
         RelRoot relRoot;
         RelNode rewritten;
         try {

@@ -76,7 +76,8 @@ public final class RelLowering {
             if (containsOver(project)) {
                 throw new UnsupportedPlanException(WINDOW_MESSAGE);
             }
-            return new Plan.Map(lower(project.getInput()), exprs.project(project.getProjects()));
+            return new Plan.Map(lower(project.getInput()), exprs.project(project.getProjects()),
+                    monotone(project.getProjects(), project.getInput().getRowType().getFieldCount()));
         }
         if (rel instanceof Filter filter) {
             if (filter.getInput() instanceof Project project && containsOver(project)) {
@@ -107,6 +108,84 @@ public final class RelLowering {
                     + "rewrite it as a join or an uncorrelated subquery");
         }
         throw new UnsupportedPlanException("relational operator " + rel.getRelTypeName() + " is not supported");
+    }
+
+    /**
+     * For each projected expression, whether it is a non-decreasing function of one input column
+     * (so a waterline bound of that column carries over, see {@link Bounds}): the column itself,
+     * the column plus or minus a literal, FLOOR / CEIL of it (to a time unit or not), or a CAST
+     * between integer types, or from TIMESTAMP to TIMESTAMP or DATE, of such an expression.
+     */
+    private Bounds.Monotone[] monotone(List<RexNode> projects, int inputArity) {
+        Bounds.Monotone[] out = new Bounds.Monotone[projects.size()];
+        for (int i = 0; i < out.length; i++) {
+            RexNode e = projects.get(i);
+            int source = monotoneSource(e);
+            if (source < 0) {
+                continue;
+            }
+            if (e instanceof RexInputRef) {
+                out[i] = new Bounds.Monotone(source, v -> v);
+                continue;
+            }
+            Expr compiled;
+            try {
+                compiled = exprs.compile(e);
+            } catch (RuntimeException ex) {
+                continue; // the projection itself compiles it and reports the problem
+            }
+            out[i] = new Bounds.Monotone(source, v -> {
+                Object[] row = new Object[inputArity];
+                row[source] = v;
+                return compiled.eval(Row.wrap(row));
+            });
+        }
+        return out;
+    }
+
+    /** The input column {@code e} is a non-decreasing function of (see {@link #monotone}), or -1. */
+    private static int monotoneSource(RexNode e) {
+        if (e instanceof RexInputRef ref) {
+            return ref.getIndex();
+        }
+        if (!(e instanceof RexCall call)) {
+            return -1;
+        }
+        List<RexNode> ops = call.getOperands();
+        switch (call.getKind()) {
+            case PLUS:
+                if (ops.size() == 2 && isConstant(ops.get(1))) {
+                    return monotoneSource(ops.get(0));
+                }
+                if (ops.size() == 2 && isConstant(ops.get(0))) {
+                    return monotoneSource(ops.get(1));
+                }
+                return -1;
+            case MINUS:
+                return ops.size() == 2 && isConstant(ops.get(1)) ? monotoneSource(ops.get(0)) : -1;
+            case FLOOR:
+            case CEIL:
+                return ops.size() == 1 || ops.size() == 2 && ops.get(1) instanceof RexLiteral
+                        ? monotoneSource(ops.get(0)) : -1;
+            case CAST: {
+                ColumnType from = ExprCompiler.typeOf(ops.get(0).getType());
+                ColumnType to = ExprCompiler.typeOf(call.getType());
+                boolean integers = isInteger(from.kind()) && isInteger(to.kind());
+                boolean time = from.kind() == Kind.TIMESTAMP && (to.kind() == Kind.TIMESTAMP || to.kind() == Kind.DATE);
+                return integers || time ? monotoneSource(ops.get(0)) : -1;
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /** A non-NULL literal (a NULL operand makes the result NULL, which bounds nothing). */
+    private static boolean isConstant(RexNode e) {
+        return e instanceof RexLiteral l && !l.isNull();
+    }
+
+    private static boolean isInteger(Kind k) {
+        return k == Kind.TINYINT || k == Kind.SMALLINT || k == Kind.INTEGER || k == Kind.BIGINT;
     }
 
     private static final String WINDOW_MESSAGE = "window functions (OVER) are only supported as ROW_NUMBER(), "
@@ -160,9 +239,15 @@ public final class RelLowering {
         Expr[] left = new Expr[n];
         Expr[] right = new Expr[n];
         boolean[] strict = new boolean[n];
+        int[] leftKeyColumns = new int[n];
+        int[] rightKeyColumns = new int[n];
         for (int i = 0; i < n; i++) {
             ColumnType lt = ExprCompiler.typeOf(leftKeys.get(i).getType());
             ColumnType rt = ExprCompiler.typeOf(rightKeys.get(i).getType());
+            // a key part that is a column, unconverted, carries that column's waterline bound
+            boolean unconverted = lt.kind() == rt.kind() && lt.kind() != Kind.CHAR && lt.kind() != Kind.DECIMAL;
+            leftKeyColumns[i] = unconverted && leftKeys.get(i) instanceof RexInputRef ref ? ref.getIndex() : -1;
+            rightKeyColumns[i] = unconverted && rightKeys.get(i) instanceof RexInputRef ref ? ref.getIndex() : -1;
             UnaryOperator<Object> common = commonKey(lt, rt);
             Expr l = exprs.compile(leftKeys.get(i));
             Expr r = exprs.compile(rightKeys.get(i));
@@ -181,7 +266,7 @@ public final class RelLowering {
         Plan lp = lower(join.getLeft());
         Plan rp = lower(join.getRight());
         Plan.Join inner = new Plan.Join(lp, notNull(left, strict), keyFunction(left), rp, notNull(right, strict),
-                keyFunction(right), function);
+                keyFunction(right), function, leftKeyColumns, rightKeyColumns, leftCount);
         if (type == JoinRelType.INNER) {
             return inner;
         }
@@ -389,7 +474,7 @@ public final class RelLowering {
                 return new Plan.Operators("one empty row", List.of(input), (b, in) -> in.get(0)
                         .indexBy(key, row -> row).globalGroupAggregate((k, group) -> Row.EMPTY));
             }
-            return new Plan.Operators("distinct", List.of(input), (b, in) -> in.get(0).map(key).distinct());
+            return new Plan.Distinct(input, keys);
         }
         List<AggregateCall> linear = new ArrayList<>();
         for (org.apache.calcite.rel.core.AggregateCall call : calls) {
@@ -401,13 +486,14 @@ public final class RelLowering {
             linear.add(l);
         }
         if (linear != null) {
-            return new Plan.Aggregate(input, key, linear, global);
+            return new Plan.Aggregate(input, key, linear, global, keys);
         }
         SqlAggregates aggregates = SqlAggregates.of(calls);
-        return new Plan.Operators("aggregate", List.of(input), (b, in) -> {
-            Stream indexed = in.get(0).indexBy(key, row -> row);
-            return global ? indexed.globalGroupAggregate(aggregates) : indexed.groupAggregate(aggregates, null);
-        });
+        if (!global) {
+            return new Plan.GroupAggregate(input, keys, aggregates, calls.size());
+        }
+        return new Plan.Operators("aggregate", List.of(input), (b, in) -> in.get(0).indexBy(key, row -> row)
+                .globalGroupAggregate(aggregates));
     }
 
     /** The engine's incremental form of {@code call}, or null when it needs the whole group. */
@@ -575,15 +661,12 @@ public final class RelLowering {
                     + " and an optional offset");
         }
         Plan input = lower(scan.getInput(0));
-        int col = column;
-        return new Plan.Operators(name, List.of(input), (b, in) -> {
-            Stream s = in.get(0);
-            if (hop) {
-                return values.size() == 3 ? s.hop(col, values.get(0), values.get(1), values.get(2))
-                        : s.hop(col, values.get(0), values.get(1));
-            }
-            return values.size() == 2 ? s.tumble(col, values.get(0), values.get(1)) : s.tumble(col, values.get(0));
-        });
+        int arity = scan.getInput(0).getRowType().getFieldCount();
+        if (hop) {
+            return new Plan.Window(input, column, arity, values.get(0), values.get(1),
+                    values.size() == 3 ? values.get(2) : null);
+        }
+        return new Plan.Window(input, column, arity, null, values.get(0), values.size() == 2 ? values.get(1) : null);
     }
 
     // ---------------------------------------------------------------- top-k
