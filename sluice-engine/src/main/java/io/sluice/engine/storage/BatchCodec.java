@@ -39,7 +39,7 @@ public final class BatchCodec {
     public static void write(Batch batch, OutputStream out) throws IOException {
         requireNonNull(batch, "batch is null");
         requireNonNull(out, "out is null");
-        Encoder encoder = new Encoder((int) Math.min(Integer.MAX_VALUE - 64, 16 + (long) (batch.size() * (batch.bytesPerEntry() + 2))));
+        Encoder encoder = new Encoder();
         ColumnarEncoding.write(batch, encoder);
         encoder.finish(MAGIC, VERSION, out);
     }

@@ -84,7 +84,9 @@ final class Decoder implements ColumnarEncoding.Source {
         byte[] payload = new byte[length];
         int n = 0;
         while (n < length) {
-            int r = data.read(payload, n, length - n);
+            // At most 1 MiB per read: a channel-backed stream copies each read through a temporary
+            // direct buffer as large as the request.
+            int r = data.read(payload, n, Math.min(length - n, 1 << 20));
             if (r < 0) {
                 return Arrays.copyOf(payload, n);
             }

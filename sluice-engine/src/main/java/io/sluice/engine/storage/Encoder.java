@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -37,27 +38,57 @@ final class Encoder implements ColumnarEncoding.Sink {
     static final byte TAG_BINARY = 11;
     static final byte TAG_ARRAY = 12;
 
-    private static final int CHUNK = 1 << 16;
+    /** Size of the buffer that {@link #finish} streams primitive arrays through. */
+    private static final int CHUNK = 1 << 18;
+    /** Primitive arrays smaller than this are copied into the byte buffer instead of kept by reference. */
+    private static final int INLINE_LIMIT = 4096;
 
-    private final Buffer buffer;
+    /**
+     * The payload so far, in order: {@code byte[]} pieces of encoded bytes, and primitive arrays
+     * kept by reference (a batch's columns never change), which {@link #finish} encodes while it
+     * writes. So a large batch is never copied into one payload array: its file is written in
+     * chunks of {@link #CHUNK} bytes, and memory stays flat however large the batch.
+     */
+    private final List<Object> segments = new ArrayList<>();
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private long length;
 
-    Encoder() {
-        this(256);
+    /** An array of {@code n} primitives (a {@code long[]}, {@code int[]} or {@code double[]}) to write little-endian. */
+    private record Primitives(Object array, int n, int width) {
     }
 
-    /** An encoder whose buffer starts at {@code expectedBytes}, so a large payload is not copied as it grows. */
-    Encoder(int expectedBytes) {
-        buffer = new Buffer(Math.max(expectedBytes, 32));
-    }
-
-    /** A byte buffer whose contents {@link #finish} reads in place instead of copying them out. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int size) {
-            super(size);
+    private void addPrimitives(Object array, int n, int width) {
+        if (n == 0) {
+            return;
         }
+        if ((long) n * width < INLINE_LIMIT) {
+            byte[] bytes = new byte[n * width];
+            fill(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), array, 0, n);
+            buffer.write(bytes, 0, bytes.length);
+            return;
+        }
+        flushBuffer();
+        segments.add(new Primitives(array, n, width));
+        length += (long) n * width;
+    }
 
-        byte[] array() {
-            return buf;
+    private void flushBuffer() {
+        if (buffer.size() > 0) {
+            byte[] bytes = buffer.toByteArray();
+            segments.add(bytes);
+            length += bytes.length;
+            buffer.reset();
+        }
+    }
+
+    /** Puts {@code array[from..from+n)} into {@code bytes} at its position. */
+    private static void fill(ByteBuffer bytes, Object array, int from, int n) {
+        if (array instanceof long[] longs) {
+            bytes.asLongBuffer().put(longs, from, n);
+        } else if (array instanceof int[] ints) {
+            bytes.asIntBuffer().put(ints, from, n);
+        } else {
+            bytes.asDoubleBuffer().put((double[]) array, from, n);
         }
     }
 
@@ -68,38 +99,17 @@ final class Encoder implements ColumnarEncoding.Sink {
 
     @Override
     public void writeLongs(long[] values, int n) {
-        byte[] chunk = new byte[Math.min(n, CHUNK / 8) * 8];
-        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < n; from += CHUNK / 8) {
-            int len = Math.min(CHUNK / 8, n - from);
-            bytes.clear();
-            bytes.asLongBuffer().put(values, from, len);
-            buffer.write(chunk, 0, len * 8);
-        }
+        addPrimitives(values, n, 8);
     }
 
     @Override
     public void writeInts(int[] values, int n) {
-        byte[] chunk = new byte[Math.min(n, CHUNK / 4) * 4];
-        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < n; from += CHUNK / 4) {
-            int len = Math.min(CHUNK / 4, n - from);
-            bytes.clear();
-            bytes.asIntBuffer().put(values, from, len);
-            buffer.write(chunk, 0, len * 4);
-        }
+        addPrimitives(values, n, 4);
     }
 
     @Override
     public void writeDoubles(double[] values, int n) {
-        byte[] chunk = new byte[Math.min(n, CHUNK / 8) * 8];
-        ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < n; from += CHUNK / 8) {
-            int len = Math.min(CHUNK / 8, n - from);
-            bytes.clear();
-            bytes.asDoubleBuffer().put(values, from, len);
-            buffer.write(chunk, 0, len * 8);
-        }
+        addPrimitives(values, n, 8);
     }
 
     @Override
@@ -189,17 +199,42 @@ final class Encoder implements ColumnarEncoding.Sink {
         }
     }
 
-    /** Writes the framed file: magic (4 bytes), version, payload length, payload, CRC32C of the payload. */
+    /**
+     * Writes the framed file: magic (4 bytes), version, payload length, payload, CRC32C of the
+     * payload. Primitive arrays are encoded chunk by chunk as they are written. A payload over
+     * 2 GiB does not fit the format's length field and is refused.
+     */
     void finish(byte[] magic, int version, OutputStream out) throws IOException {
-        byte[] payload = buffer.array();
-        int length = buffer.size();
+        flushBuffer();
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("payload of " + length + " bytes is over the 2 GiB a file of this format holds");
+        }
         CRC32C crc = new CRC32C();
-        crc.update(payload, 0, length);
         DataOutputStream data = new DataOutputStream(out);
         data.write(magic);
         data.writeByte(version);
-        data.writeInt(length);
-        data.write(payload, 0, length);
+        data.writeInt((int) length);
+        byte[] chunk = null;
+        for (Object segment : segments) {
+            if (segment instanceof byte[] bytes) {
+                crc.update(bytes, 0, bytes.length);
+                data.write(bytes, 0, bytes.length);
+                continue;
+            }
+            Primitives p = (Primitives) segment;
+            if (chunk == null) {
+                chunk = new byte[(int) Math.min(CHUNK, length)];
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            int perChunk = chunk.length / p.width();
+            for (int from = 0; from < p.n(); from += perChunk) {
+                int n = Math.min(perChunk, p.n() - from);
+                bytes.clear();
+                fill(bytes, p.array(), from, n);
+                crc.update(chunk, 0, n * p.width());
+                data.write(chunk, 0, n * p.width());
+            }
+        }
         data.writeInt((int) crc.getValue());
         data.flush();
     }
