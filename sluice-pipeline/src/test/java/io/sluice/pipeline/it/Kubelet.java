@@ -20,8 +20,14 @@ final class Kubelet {
             Thread.sleep(5);
         }
         if (p.isAlive()) {
-            p.signal("KILL");
-            return new Termination(p.awaitExit(Duration.ofSeconds(30)), true);
+            // The process may exit between the check and the signal (then kill finds no such
+            // process): it ended by itself within the grace period, as the kubelet would also see.
+            if (p.trySignal("KILL") == 0) {
+                return new Termination(p.awaitExit(Duration.ofSeconds(30)), true);
+            }
+            if (p.isAlive()) {
+                throw new AssertionError("kill -KILL failed but the process is still running");
+            }
         }
         return new Termination(p.awaitExit(Duration.ofSeconds(1)), false);
     }

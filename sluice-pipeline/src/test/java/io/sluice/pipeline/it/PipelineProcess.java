@@ -164,8 +164,13 @@ final class PipelineProcess implements AutoCloseable {
 
     /** Sends {@code signal} (TERM, INT, KILL) with the {@code kill} command, as the kubelet or a person would. */
     void signal(String signal) throws IOException, InterruptedException {
+        assertThat(trySignal(signal)).as("kill -%s exit code", signal).isZero();
+    }
+
+    /** Sends {@code signal} with kill(1) and returns its exit code: not 0 when the process is already gone. */
+    int trySignal(String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -%s exit code", signal).isZero();
+        return kill.waitFor();
     }
 
     /** Waits for the process to exit and returns its exit code; fails the test after {@code timeout}. */
