@@ -134,6 +134,19 @@ public final class Circuit implements AutoCloseable {
 
     /** Adds a change to the next step's input of table {@code input}. */
     public void append(String input, Row row, long weight) {
+        inputFor(input, row).append(row, weight);
+    }
+
+    /**
+     * Appends a partial update to an input with a primary key (see {@link InputOperator#update}):
+     * the columns set in {@code columns} of the row with {@code row}'s key take {@code row}'s values.
+     */
+    public void update(String input, Row row, long[] columns) {
+        inputFor(input, row).update(row, columns);
+    }
+
+    /** The copy of {@code input} that receives {@code row}: the one of the worker its partition key hashes to. */
+    private InputOperator inputFor(String input, Row row) {
         requireNonNull(row, "row is null");
         Integer node = inputs.get(requireNonNull(input, "input is null"));
         if (node == null) {
@@ -143,7 +156,7 @@ public final class Circuit implements AutoCloseable {
         if (workers > 1) {
             op = (InputOperator) copies.get(shard(op.partitionKey(row))).get(node).operator();
         }
-        op.append(row, weight);
+        return op;
     }
 
     /** Runs one step over everything appended since the last one; returns each output's delta (empty batches included). */

@@ -12,13 +12,15 @@ import java.util.Objects;
 /**
  * An input table with a primary key. Appended changes are commands, applied in append order when
  * the step runs: weight +1 inserts the row or replaces the row with the same key, weight -1 deletes
- * the row whose key equals the key columns of the appended row. The output is the Z-set change of
- * the table contents over the step (-old row, +new row for each key whose row changed).
+ * the row whose key equals the key columns of the appended row, and {@link #update} replaces some
+ * columns of the row with that key (nothing happens when no row has the key). The output is the
+ * Z-set change of the table contents over the step (-old row, +new row for each key whose row
+ * changed).
  *
  * <p>State: the table contents as one trace of (key columns -> whole row) with weight 1.
  *
- * <p>A step sorts the commands' keys once (a stable sort of positions, so the last command for a
- * key wins), then walks the distinct keys in order against every batch of the trace with one
+ * <p>A step sorts the commands' keys once (a stable sort of positions, so one key's commands stay in
+ * append order and are applied in that order to the key's row), then walks the distinct keys in order against every batch of the trace with one
  * forward-moving position per batch, so a key costs a galloping search rather than a binary search
  * of each whole batch. Both builders receive their entries in order, so the table delta (and the
  * output, when the key is the leading columns) is built without checking the order again.
@@ -28,8 +30,13 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
     private final int[] keyColumns;
     /** The key columns are 0, 1, ..., so rows order as their keys do. */
     private final boolean keyIsPrefix;
+    private static final byte DELETE = 0;
+    private static final byte INSERT = 1;
+    private static final byte UPDATE = 2;
     private Row[] pendingRows = new Row[INITIAL];
-    private boolean[] pendingInserts = new boolean[INITIAL];
+    private byte[] pendingKinds = new byte[INITIAL];
+    /** The columns an update sets, a bitmap per update command (null for inserts and deletes). */
+    private long[][] pendingColumns = new long[INITIAL][];
     private int pending;
     private Spine table = new Spine();
 
@@ -62,21 +69,51 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         if (weight != 1 && weight != -1) {
             throw new IllegalArgumentException("an upsert input takes weight +1 or -1: " + weight);
         }
+        add(row, weight > 0 ? INSERT : DELETE, null);
+    }
+
+    /**
+     * Appends an update: the row with {@code row}'s key gets the values of {@code row} in the
+     * columns whose bits are set in {@code columns} (bit i of word i / 64), and keeps its other
+     * values. The key columns must be among them. An update of a key that has no row when the
+     * command is applied does nothing.
+     */
+    @Override
+    public void update(Row row, long[] columns) {
+        requireNonNull(row, "row is null");
+        requireNonNull(columns, "columns is null");
+        for (int k : keyColumns) {
+            if (!isSet(columns, k)) {
+                throw new IllegalArgumentException("an update must give every primary key column; column " + k + " is missing");
+            }
+        }
+        add(row, UPDATE, columns.clone());
+    }
+
+    private static boolean isSet(long[] columns, int i) {
+        return (i >>> 6) < columns.length && (columns[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private void add(Row row, byte kind, long[] columns) {
         if (pending == pendingRows.length) {
             pendingRows = Arrays.copyOf(pendingRows, pending * 2);
-            pendingInserts = Arrays.copyOf(pendingInserts, pending * 2);
+            pendingKinds = Arrays.copyOf(pendingKinds, pending * 2);
+            pendingColumns = Arrays.copyOf(pendingColumns, pending * 2);
         }
         pendingRows[pending] = row;
-        pendingInserts[pending++] = weight > 0;
+        pendingKinds[pending] = kind;
+        pendingColumns[pending++] = columns;
     }
 
     @Override
     public Batch evaluate(List<Batch> inputs) {
         int n = pending;
         Row[] rows = pendingRows;
-        boolean[] inserts = pendingInserts;
+        byte[] kinds = pendingKinds;
+        long[][] columns = pendingColumns;
         pendingRows = new Row[INITIAL];
-        pendingInserts = new boolean[INITIAL];
+        pendingKinds = new byte[INITIAL];
+        pendingColumns = new long[INITIAL][];
         pending = 0;
         if (n == 0) {
             return Batch.empty();
@@ -91,13 +128,28 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         Batch.Builder out = Batch.builder(n);
         Batch.Builder tableDelta = Batch.builder(n);
         for (int idx = 0; idx < n; idx++) {
+            int first = idx;
             int last = order[idx];
             while (idx + 1 < n && byKey.compare(order[idx + 1], last) == 0) {
                 last = order[++idx];
             }
             Row key = keys[last];
             Row before = lookup.find(key);
-            Row after = inserts[last] ? rows[last] : null;
+            Row after;
+            if (kinds[last] != UPDATE) {
+                after = kinds[last] == INSERT ? rows[last] : null;
+            } else {
+                // An update needs the row as the earlier commands left it: replay the key's commands.
+                after = before;
+                for (int j = first; j <= idx; j++) {
+                    int c = order[j];
+                    after = switch (kinds[c]) {
+                        case INSERT -> rows[c];
+                        case DELETE -> null;
+                        default -> after == null ? null : updated(after, rows[c], columns[c]);
+                    };
+                }
+            }
             if (Objects.equals(before, after)) {
                 continue;
             }
@@ -202,6 +254,17 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
             }
             return lo;
         }
+    }
+
+    /** {@code row} with the columns set in {@code columns} taken from {@code update}. */
+    private static Row updated(Row row, Row update, long[] columns) {
+        Object[] values = row.toArray();
+        for (int i = 0; i < values.length; i++) {
+            if (isSet(columns, i)) {
+                values[i] = update.get(i);
+            }
+        }
+        return Row.wrap(values);
     }
 
     @Override

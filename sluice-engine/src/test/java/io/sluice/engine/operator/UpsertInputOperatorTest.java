@@ -16,6 +16,73 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class UpsertInputOperatorTest {
+    /**
+     * Inserts, deletes and partial updates (column a only, column b only, both) in random order,
+     * several per key and step, on 1 and 2 workers: the table equals a model that applies each
+     * command in append order, an update of an absent key doing nothing.
+     */
+    @Test
+    void partialUpdatesApplyInAppendOrderAndIgnoreAbsentKeys() {
+        qt().withExamples(300).forAll(ChangeScript.steps(10, 12)).checkAssert(script -> {
+            for (int workers : new int[] {1, 2}) {
+                CircuitBuilder b = new CircuitBuilder();
+                b.output("table", b.upsertInput("u", new int[] {0}), true);
+                Circuit c = b.build(workers);
+                try {
+                    Map<Row, Row> model = new TreeMap<>();
+                    Multiset integral = new Multiset();
+                    for (List<Integer> step : script) {
+                        for (int code : step) {
+                            Row key = Row.of((long) (code % 4));
+                            long a = (code / 4) % 3;
+                            String bValue = "b" + (code / 12) % 2;
+                            switch ((code / 24) % 5) {
+                                case 0 -> {
+                                    c.append("u", key.concat(Row.of(a, bValue)), 1);
+                                    model.put(key, key.concat(Row.of(a, bValue)));
+                                }
+                                case 1 -> {
+                                    c.append("u", key.concat(Row.of(null, null)), -1);
+                                    model.remove(key);
+                                }
+                                case 2 -> {
+                                    c.update("u", key.concat(Row.of(a, null)), new long[] {0b011});
+                                    model.computeIfPresent(key, (k, r) -> Row.of(r.get(0), a, r.get(2)));
+                                }
+                                case 3 -> {
+                                    c.update("u", key.concat(Row.of(null, bValue)), new long[] {0b101});
+                                    model.computeIfPresent(key, (k, r) -> Row.of(r.get(0), r.get(1), bValue));
+                                }
+                                default -> {
+                                    c.update("u", key.concat(Row.of(a, null)), new long[] {0b111});
+                                    model.computeIfPresent(key, (k, r) -> Row.of(r.get(0), a, null));
+                                }
+                            }
+                        }
+                        integral.addAll(c.step().get("table"));
+                        Multiset expected = new Multiset();
+                        model.values().forEach(row -> expected.add(row, 1));
+                        assertThat(integral.asMap()).as("%d workers", workers).isEqualTo(expected.asMap());
+                    }
+                } finally {
+                    c.close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void anUpdateWithoutItsKeyColumnsIsRefused_andAnInputWithoutAKeyTakesNoUpdates() {
+        CircuitBuilder b = new CircuitBuilder();
+        b.output("keyed", b.upsertInput("u", new int[] {0}), true);
+        b.output("plain", b.input("t"), true);
+        Circuit c = b.build();
+        assertThatThrownBy(() -> c.update("u", Row.of(1L, 2L), new long[] {0b10}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primary key column");
+        assertThatThrownBy(() -> c.update("t", Row.of(1L, 2L), new long[] {0b11}))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("no primary key");
+    }
+
     @Test
     void outputIntegralIsTheTableAfterApplyingCommandsInOrder() {
         qt().withExamples(300).forAll(ChangeScript.steps(10, 10)).checkAssert(script -> {

@@ -50,7 +50,8 @@ final class InputJournal implements StepHook {
     static long hash(List<Change> changes) {
         long h = 0;
         for (Change c : changes) {
-            h ^= mix(c.row().hashCode() * 0x9E3779B97F4A7C15L + c.weight());
+            h ^= mix(c.row().hashCode() * 0x9E3779B97F4A7C15L + c.weight()
+                    + (c.isUpdate() ? java.util.Arrays.hashCode(c.updated()) * 31L + 7 : 0));
         }
         return h;
     }

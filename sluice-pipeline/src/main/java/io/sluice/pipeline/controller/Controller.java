@@ -576,7 +576,11 @@ public final class Controller {
         PendingInput pending;
         while ((pending = input.poll()) != null) {
             for (Change c : pending.changes()) {
-                circuit.append(pending.table(), c.row(), c.weight());
+                if (c.isUpdate()) {
+                    circuit.update(pending.table(), c.row(), c.updated());
+                } else {
+                    circuit.append(pending.table(), c.row(), c.weight());
+                }
             }
             records += pending.changes().size();
             if (pending.endpoint() != null) {

@@ -378,14 +378,23 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array, boolean singleL
         }
         JsonNode delete = event.get("delete");
         JsonNode insert = event.get("insert");
+        JsonNode update = event.get("update");
         for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!field.equals("delete") && !field.equals("insert")) {
-                String hint = field.equals("update") ? "'update' is not supported yet; send 'delete' then 'insert'"
-                        : "unknown operation '" + field + "'; expected 'insert' or 'delete'";
-                errors.add(ParseError.of(number, null, hint, event.toString()));
+            if (!field.equals("delete") && !field.equals("insert") && !field.equals("update")) {
+                errors.add(ParseError.of(number, null, "unknown operation '" + field
+                        + "'; expected 'insert', 'delete' or 'update'", event.toString()));
                 return;
             }
+        }
+        if (update != null) {
+            if (delete != null || insert != null) {
+                errors.add(ParseError.of(number, null, "'update' cannot be combined with 'insert' or 'delete' in one event",
+                        event.toString()));
+                return;
+            }
+            parseUpdate(update, number, table, columns, out, errors);
+            return;
         }
         if (delete == null && insert == null) {
             errors.add(ParseError.of(number, null, "expected an object with 'insert' or 'delete'", event.toString()));
@@ -431,8 +440,49 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array, boolean singleL
         }
     }
 
-    /** A parsed row, or the error that stopped it. */
-    private record RowResult(Row row, ParseError error) {
+    /**
+     * {@code {"update": {...}}}: the columns present in the object are set, the others keep their
+     * values. Needs a primary key, and every key column in the object.
+     */
+    private static void parseUpdate(JsonNode update, long number, Relation table, Map<String, Integer> columns,
+            List<Change> out, Errors errors) {
+        if (table.primaryKey().isEmpty()) {
+            errors.add(ParseError.of(number, null, "'update' needs a table with a primary key; table " + table.name()
+                    + " has none", update.toString()));
+            return;
+        }
+        RowResult parsed = parseRow(update, number, table, columns, true);
+        if (parsed.error != null) {
+            errors.add(parsed.error);
+            return;
+        }
+        for (int k : table.primaryKey()) {
+            if (!parsed.present[k]) {
+                errors.add(ParseError.of(number, table.columns().get(k).name(), "'update' needs every primary key column; "
+                        + table.columns().get(k).name() + " is missing", update.toString()));
+                return;
+            }
+        }
+        long[] updated = new long[(parsed.present.length + 63) >>> 6];
+        for (int i = 0; i < parsed.present.length; i++) {
+            if (parsed.present[i]) {
+                if (parsed.row.get(i) == null && !table.columns().get(i).nullable()) {
+                    errors.add(ParseError.of(number, table.columns().get(i).name(), "column "
+                            + table.columns().get(i).name() + " is NOT NULL but is NULL", update.toString()));
+                    return;
+                }
+                updated[i >>> 6] |= 1L << i;
+            }
+        }
+        out.add(Change.update(parsed.row, updated));
+    }
+
+    /** A parsed row (with the columns the object gave), or the error that stopped it. */
+    private record RowResult(Row row, boolean[] present, ParseError error) {
+        RowResult(Row row, ParseError error) {
+            this(row, null, error);
+        }
+
         void ifPresent(java.util.function.Consumer<Row> onRow, Errors errors) {
             if (error != null) {
                 errors.add(error);
@@ -472,6 +522,6 @@ record JsonInputFormat(UpdateFormat updateFormat, boolean array, boolean singleL
                         "column " + cols.get(i).name() + " is NOT NULL but " + why, node.toString()));
             }
         }
-        return new RowResult(Row.wrap(values), null);
+        return new RowResult(Row.wrap(values), present, null);
     }
 }

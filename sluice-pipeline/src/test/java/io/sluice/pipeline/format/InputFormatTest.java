@@ -42,6 +42,27 @@ class InputFormatTest {
     }
 
     @Test
+    void jsonUpdate_setsOnlyTheGivenColumns_andNeedsTheKey() throws Exception {
+        ParsedInput p = parse(Map.of("format", "json"), T, """
+                {"update": {"id": 1, "name": "b", "ratio": null}}
+                {"update": {"name": "no key"}}
+                {"update": {"id": 2}, "insert": {"id": 2}}
+                """);
+        assertThat(p.changes()).hasSize(1);
+        Change u = p.changes().get(0);
+        assertThat(u.isUpdate()).isTrue();
+        assertThat(u.row()).isEqualTo(Row.of(1L, "b", null, null, null, null, null));
+        assertThat(u.updated()).containsExactly(0b1000011L); // id, name, ratio
+        assertThat(p.errors()).extracting(ParseError::eventNumber).containsExactly(2L, 3L);
+        assertThat(p.errors().get(0).description()).contains("id is NOT NULL but is missing");
+        assertThat(p.errors().get(1).description()).contains("cannot be combined");
+
+        ParsedInput bag = parse(Map.of("format", "json"), BAG, "{\"update\": {\"x\": 1}}");
+        assertThat(bag.changes()).isEmpty();
+        assertThat(bag.errors().get(0).description()).contains("needs a table with a primary key");
+    }
+
+    @Test
     void jsonErrors_areReportedPerEventAndTheGoodOnesKept() throws Exception {
         ParsedInput p = parse(Map.of("format", "json"), T, """
                 {"insert": {"id": "x"}}

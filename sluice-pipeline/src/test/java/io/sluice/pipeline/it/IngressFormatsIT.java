@@ -57,6 +57,22 @@ class IngressFormatsIT {
     }
 
     @Test
+    void jsonUpdate_changesOnlyTheGivenColumnsOfTheRowWithThatKey() throws Exception {
+        HttpResponse<String> r = p.post("/ingress/t?format=json",
+                "{\"insert\": {\"k\": 500, \"a\": 1, \"s\": \"x\", \"d\": 2.5}}\n"
+                        + "{\"update\": {\"k\": 500, \"s\": \"y\"}}\n"
+                        + "{\"update\": {\"k\": 501, \"s\": \"no such row\"}}\n");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(awaitRows("SELECT k, a, s, d FROM t WHERE k BETWEEN 500 AND 501", 1))
+                .containsExactly("{\"k\":500,\"a\":1,\"s\":\"y\",\"d\":2.5}");
+        // In a later request, another column; NULL is a value an update can set.
+        r = p.post("/ingress/t?format=json", "{\"update\": {\"k\": 500, \"a\": null, \"d\": 3}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> p.query("SELECT k, a, s, d FROM t WHERE k = 500")
+                .equals(List.of("{\"k\":500,\"a\":null,\"s\":\"y\",\"d\":3.0}")));
+    }
+
+    @Test
     void csv_quotedFieldsAndCrLf() throws Exception {
         HttpResponse<String> r = p.post("/ingress/t?format=csv",
                 "10,-7,\"a, \"\"quoted\"\" field\",1e3\r\n11,9223372036854775807,\"two\nlines\",-0.25\r\n");
