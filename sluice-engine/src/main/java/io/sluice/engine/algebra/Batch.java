@@ -229,6 +229,25 @@ public final class Batch {
         return new Batch(Rows.concat(first.keys, second.keys), Rows.concat(first.vals, second.vals), w);
     }
 
+    /**
+     * The Z-set of this batch's values, each with its entry's weight, sharing this batch's value
+     * columns. Only for a batch whose values, in entry order, are strictly ascending (checked when
+     * assertions are on): a table delta keyed by a prefix of its rows is one.
+     */
+    public Batch valuesAsZSet() {
+        assert valuesStrictlyAscending() : "valuesAsZSet: values not in strictly ascending order";
+        return weights.length == 0 ? EMPTY : new Batch(vals, new Rows.Empty(weights.length), weights);
+    }
+
+    private boolean valuesStrictlyAscending() {
+        for (int i = 1; i < weights.length; i++) {
+            if (vals.compare(i - 1, vals, i) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The entries at positions {@code from..to)}, as a batch of their own. */
     public Batch slice(int from, int to) {
         if (from == 0 && to == size()) {

@@ -53,6 +53,11 @@ public final class Row implements Comparable<Row> {
         return values.length == 0 ? EMPTY : new Row(values);
     }
 
+    /** The values themselves, for {@link Rows} to read without a call per value; never to be changed. */
+    Object[] values() {
+        return values;
+    }
+
     /** A row over {@code values} as they are: for values read back from a batch's columns, already normal. */
     static Row trusted(Object[] values) {
         return values.length == 0 ? EMPTY : new Row(values);

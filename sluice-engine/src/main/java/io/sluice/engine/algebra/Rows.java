@@ -48,7 +48,11 @@ abstract sealed class Rows permits Rows.Empty, Rows.Columns, Rows.Boxed {
     /** Approximate heap bytes per row, for memory accounting. */
     abstract double bytesPerRow();
 
-    /** The rows {@code rows[0..n)}, in the most compact layout that holds them. */
+    /**
+     * The rows {@code rows[0..n)}, in the most compact layout that holds them. One pass over the
+     * rows, row by row: each column is filled into a primitive array of the kind its first non-NULL
+     * value has, and turned into an object column if a later value has another class.
+     */
     static Rows of(Row[] rows, int n) {
         if (n == 0) {
             return NONE;
@@ -62,15 +66,115 @@ abstract sealed class Rows permits Rows.Empty, Rows.Columns, Rows.Boxed {
         if (arity == 0) {
             return new Empty(n);
         }
+        ColumnFiller[] fillers = new ColumnFiller[arity];
+        for (int c = 0; c < arity; c++) {
+            fillers[c] = new ColumnFiller(n);
+        }
+        for (int i = 0; i < n; i++) {
+            Object[] values = rows[i].values();
+            for (int c = 0; c < arity; c++) {
+                fillers[c].set(i, values[c]);
+            }
+        }
         Column[] columns = new Column[arity];
         for (int c = 0; c < arity; c++) {
-            Object[] values = new Object[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = rows[i].get(c);
-            }
-            columns[c] = Column.of(values, n);
+            columns[c] = fillers[c].column();
         }
         return new Columns(columns, n);
+    }
+
+    /** Fills one column of {@link #of}, value by value, in the kind the values allow. */
+    private static final class ColumnFiller {
+        private final int n;
+        private Class<?> kind;
+        private long[] longs;
+        private int[] ints;
+        private double[] doubles;
+        private Object[] objects;
+        private long[] nulls;
+
+        ColumnFiller(int n) {
+            this.n = n;
+        }
+
+        void set(int i, Object v) {
+            if (objects != null) {
+                objects[i] = v;
+                return;
+            }
+            if (v == null) {
+                if (nulls == null) {
+                    nulls = new long[(n + 63) >>> 6];
+                }
+                nulls[i >>> 6] |= 1L << i;
+                return;
+            }
+            Class<?> c = v.getClass();
+            if (kind == null) {
+                kind = c;
+                if (c == Long.class) {
+                    longs = new long[n];
+                } else if (c == Integer.class) {
+                    ints = new int[n];
+                } else if (c == Double.class) {
+                    doubles = new double[n];
+                } else {
+                    toObjects(i);
+                    objects[i] = v;
+                    return;
+                }
+            } else if (c != kind) {
+                toObjects(i);
+                objects[i] = v;
+                return;
+            }
+            if (longs != null) {
+                longs[i] = (Long) v;
+            } else if (ints != null) {
+                ints[i] = (Integer) v;
+            } else {
+                doubles[i] = (Double) v;
+            }
+        }
+
+        /** Switches to an object column, boxing the values {@code 0..upTo)} set so far. */
+        private void toObjects(int upTo) {
+            objects = new Object[n];
+            for (int j = 0; j < upTo; j++) {
+                boolean isNull = nulls != null && (nulls[j >>> 6] & (1L << j)) != 0;
+                if (isNull) {
+                    continue;
+                }
+                // if/else, not ?: (a conditional over Long, Integer and Double would promote all to double)
+                if (longs != null) {
+                    objects[j] = Long.valueOf(longs[j]);
+                } else if (ints != null) {
+                    objects[j] = Integer.valueOf(ints[j]);
+                } else if (doubles != null) {
+                    objects[j] = Double.valueOf(doubles[j]);
+                }
+            }
+            longs = null;
+            ints = null;
+            doubles = null;
+            nulls = null;
+        }
+
+        Column column() {
+            if (objects != null) {
+                return new Column.ObjectColumn(objects);
+            }
+            if (longs != null) {
+                return new Column.LongColumn(longs, nulls);
+            }
+            if (ints != null) {
+                return new Column.IntColumn(ints, nulls);
+            }
+            if (doubles != null) {
+                return new Column.DoubleColumn(doubles, nulls);
+            }
+            return new Column.ObjectColumn(new Object[n]); // every value NULL
+        }
     }
 
     /**

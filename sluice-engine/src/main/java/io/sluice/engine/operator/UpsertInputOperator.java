@@ -125,7 +125,8 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
         Batch.PositionOrder byKey = keyOrder(rows, keys, n);
         int[] order = Batch.sortedPositions(n, byKey);
         Lookup lookup = new Lookup(table);
-        Batch.Builder out = Batch.builder(n);
+        // With the key as the leading columns the output is the table delta's values (see the end).
+        Batch.Builder out = keyIsPrefix ? null : Batch.builder(n);
         Batch.Builder tableDelta = Batch.builder(n);
         for (int idx = 0; idx < n; idx++) {
             int first = idx;
@@ -154,25 +155,24 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
                 continue;
             }
             if (before != null && after != null && after.compareTo(before) < 0) {
-                out.add(after, 1);
-                out.add(before, -1);
-                tableDelta.add(key, after, 1);
-                tableDelta.add(key, before, -1);
+                change(out, tableDelta, key, after, 1);
+                change(out, tableDelta, key, before, -1);
                 continue;
             }
             if (before != null) {
-                out.add(before, -1);
-                tableDelta.add(key, before, -1);
+                change(out, tableDelta, key, before, -1);
             }
             if (after != null) {
-                out.add(after, 1);
-                tableDelta.add(key, after, 1);
+                change(out, tableDelta, key, after, 1);
             }
         }
         // Distinct keys in ascending order, and for one key the smaller row first: the table delta is
         // in order by construction. So is the output when the key columns are the leading columns.
-        table.insert(tableDelta.buildSorted());
-        return keyIsPrefix ? out.buildSorted() : out.build();
+        Batch delta = tableDelta.buildSorted();
+        table.insert(delta);
+        // With the key as the leading columns, the output's rows are the delta's values in the same
+        // order: share their columns instead of converting the same rows twice.
+        return keyIsPrefix ? delta.valuesAsZSet() : out.build();
     }
 
     /** The key order; for a single BIGINT key column, a compare of primitive longs. */
@@ -254,6 +254,14 @@ public final class UpsertInputOperator implements InputOperator, StatefulOperato
             }
             return lo;
         }
+    }
+
+    /** Adds a change of {@code key}'s row to the table delta and, when there is one, the output builder. */
+    private static void change(Batch.Builder out, Batch.Builder tableDelta, Row key, Row row, long weight) {
+        if (out != null) {
+            out.add(row, weight);
+        }
+        tableDelta.add(key, row, weight);
     }
 
     /** {@code row} with the columns set in {@code columns} taken from {@code update}. */
