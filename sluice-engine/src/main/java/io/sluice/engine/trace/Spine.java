@@ -141,12 +141,24 @@ public final class Spine {
     /** Visits every (value, weight) of {@code key}, consolidated across batches, in value order. */
     public void lookup(Row key, ValueConsumer consumer) {
         requireNonNull(key, "key is null");
-        List<Batch> snapshot = batches;
+        lookup(batches, null, key, consumer);
+    }
+
+    /**
+     * The values of {@code key} in {@code batches}, consolidated across them, in value order. With
+     * {@code pos}, each batch is searched forward from {@code pos[b]}, which is left at the key's
+     * first entry (or where it would be); without, each batch is binary searched from its start.
+     */
+    private static void lookup(List<Batch> batches, int[] pos, Row key, ValueConsumer consumer) {
+        int n = batches.size();
+        int[] start = pos != null ? pos : new int[n];
         Batch only = null;
         int onlyStart = -1;
         int hits = 0;
-        for (Batch batch : snapshot) {
-            int i = batch.lowerBound(key, 0);
+        for (int b = 0; b < n; b++) {
+            Batch batch = batches.get(b);
+            int i = pos != null ? batch.seekForward(key, pos[b]) : batch.lowerBound(key, 0);
+            start[b] = i;
             if (i < batch.size() && batch.compareKey(i, key) == 0) {
                 hits++;
                 only = batch;
@@ -163,8 +175,9 @@ public final class Spine {
             return;
         }
         Batch.Builder builder = Batch.builder();
-        for (Batch batch : snapshot) {
-            for (int i = batch.lowerBound(key, 0); i < batch.size() && batch.compareKey(i, key) == 0; i++) {
+        for (int b = 0; b < n; b++) {
+            Batch batch = batches.get(b);
+            for (int i = start[b]; i < batch.size() && batch.compareKey(i, key) == 0; i++) {
                 builder.add(key, batch.val(i), batch.weight(i));
             }
         }
@@ -172,6 +185,18 @@ public final class Spine {
         for (int i = 0; i < merged.size(); i++) {
             consumer.accept(merged.val(i), merged.weight(i));
         }
+    }
+
+    /** The single value a lookup of {@code key} visits with weight 1, or null when it visits none. */
+    private static Row one(Row key, java.util.function.Consumer<ValueConsumer> lookup) {
+        Row[] found = new Row[1];
+        lookup.accept((val, weight) -> {
+            if (weight != 1 || found[0] != null) {
+                throw new IllegalStateException("key " + key + " does not map to one value: " + val + " x" + weight);
+            }
+            found[0] = val;
+        });
+        return found[0];
     }
 
     /**
@@ -199,64 +224,18 @@ public final class Spine {
          * like {@link Spine#lookup}; keys must come in ascending order.
          */
         public void lookup(Row key, ValueConsumer consumer) {
-            Batch only = null;
-            int onlyStart = -1;
-            int hits = 0;
-            for (int b = 0; b < pos.length; b++) {
-                Batch batch = snapshot.get(b);
-                int i = batch.seekForward(key, pos[b]);
-                pos[b] = i;
-                if (i < batch.size() && batch.compareKey(i, key) == 0) {
-                    hits++;
-                    only = batch;
-                    onlyStart = i;
-                }
-            }
-            if (hits == 0) {
-                return;
-            }
-            if (hits == 1) {
-                for (int i = onlyStart; i < only.size() && only.compareKey(i, key) == 0; i++) {
-                    consumer.accept(only.val(i), only.weight(i));
-                }
-                return;
-            }
-            Batch.Builder builder = Batch.builder();
-            for (int b = 0; b < pos.length; b++) {
-                Batch batch = snapshot.get(b);
-                for (int i = pos[b]; i < batch.size() && batch.compareKey(i, key) == 0; i++) {
-                    builder.add(key, batch.val(i), batch.weight(i));
-                }
-            }
-            Batch merged = builder.build();
-            for (int i = 0; i < merged.size(); i++) {
-                consumer.accept(merged.val(i), merged.weight(i));
-            }
+            Spine.lookup(snapshot, pos, key, consumer);
         }
 
         /** The single value of {@code key} with weight 1, or null; keys must come in ascending order. */
         public Row lookupOne(Row key) {
-            Row[] found = new Row[1];
-            lookup(key, (val, weight) -> {
-                if (weight != 1 || found[0] != null) {
-                    throw new IllegalStateException("key " + key + " does not map to one value: " + val + " x" + weight);
-                }
-                found[0] = val;
-            });
-            return found[0];
+            return one(key, consumer -> lookup(key, consumer));
         }
     }
 
     /** The single value of {@code key} with weight 1, or null if the key is absent; for traces that map keys to one row. */
     public Row lookupOne(Row key) {
-        Row[] found = new Row[1];
-        lookup(key, (val, weight) -> {
-            if (weight != 1 || found[0] != null) {
-                throw new IllegalStateException("key " + key + " does not map to one value: " + val + " x" + weight);
-            }
-            found[0] = val;
-        });
-        return found[0];
+        return one(key, consumer -> lookup(key, consumer));
     }
 
     /**
