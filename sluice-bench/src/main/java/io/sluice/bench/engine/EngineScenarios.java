@@ -64,6 +64,29 @@ public final class EngineScenarios {
                 .getProcessCpuTime() / 1e9;
     }
 
+    /**
+     * Times {@code steps} steps, each after {@code feed} appended {@code delta} rows, and returns
+     * {@code <updates>_per_sec}, {@code <updates>_per_cpu_sec} (CPU of the whole JVM) and
+     * {@code <name>_step_ms}.
+     */
+    private static List<ResultLine> timeSteps(Circuit c, String output, int steps, int delta, Runnable feed,
+            String name, String updates, Map<String, String> labels) {
+        long start = System.nanoTime();
+        double cpuStart = processCpuSeconds();
+        long outputRows = 0;
+        for (int s = 0; s < steps; s++) {
+            feed.run();
+            outputRows += c.step().get(output).size();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = processCpuSeconds() - cpuStart;
+        long n = (long) steps * delta;
+        progress("%s: %,d %s in %.2f s, %,d output changes", name, n, updates.replace('_', ' '), seconds, outputRows);
+        return List.of(new ResultLine(name + "_" + updates + "_per_sec", labels, n / seconds, "updates/s"),
+                new ResultLine(name + "_" + updates + "_per_cpu_sec", labels, n / cpu, "updates/s"),
+                new ResultLine(name + "_step_ms", labels, seconds * 1000 / steps, "ms"));
+    }
+
     /** Appends {@code rows} rows (k in 0..keys-1, v random) to {@code input} and steps once. */
     private static void feed(Circuit c, String input, SplittableRandom random, int rows, long keys) {
         for (int i = 0; i < rows; i++) {
@@ -118,21 +141,8 @@ public final class EngineScenarios {
                     feed(c, "t", random, delta, groups);
                     c.step();
                 }
-                long start = System.nanoTime();
-                double cpuStart = processCpuSeconds();
-                long outputRows = 0;
-                for (int s = 0; s < steps; s++) {
-                    feed(c, "t", random, delta, groups);
-                    outputRows += c.step().get("sums").size();
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double cpu = processCpuSeconds() - cpuStart;
-                long updates = (long) steps * delta;
-                progress("grouped-sum: %,d updates in %.2f s, %,d output changes", updates, seconds, outputRows);
                 Map<String, String> l = labels("groups", groups, "delta", delta, "workers", workers);
-                return List.of(new ResultLine("grouped_sum_updates_per_sec", l, updates / seconds, "updates/s"),
-                        new ResultLine("grouped_sum_updates_per_cpu_sec", l, updates / cpu, "updates/s"),
-                        new ResultLine("grouped_sum_step_ms", l, seconds * 1000 / steps, "ms"));
+                return timeSteps(c, "sums", steps, delta, () -> feed(c, "t", random, delta, groups), "grouped_sum", "updates", l);
             } finally {
                 c.close();
             }
@@ -188,22 +198,11 @@ public final class EngineScenarios {
                     feed(c, "b", random, delta - delta / 2, rows);
                     c.step();
                 }
-                long start = System.nanoTime();
-                double cpuStart = processCpuSeconds();
-                long outputRows = 0;
-                for (int s = 0; s < steps; s++) {
+                Map<String, String> l = labels("rows", rows, "delta", delta, "workers", workers);
+                return timeSteps(c, "joined", steps, delta, () -> {
                     feed(c, "a", random, delta / 2, rows);
                     feed(c, "b", random, delta - delta / 2, rows);
-                    outputRows += c.step().get("joined").size();
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double cpu = processCpuSeconds() - cpuStart;
-                long updates = (long) steps * delta;
-                progress("join: %,d input updates in %.2f s, %,d output changes", updates, seconds, outputRows);
-                Map<String, String> l = labels("rows", rows, "delta", delta, "workers", workers);
-                return List.of(new ResultLine("join_input_updates_per_sec", l, updates / seconds, "updates/s"),
-                        new ResultLine("join_input_updates_per_cpu_sec", l, updates / cpu, "updates/s"),
-                        new ResultLine("join_step_ms", l, seconds * 1000 / steps, "ms"));
+                }, "join", "input_updates", l);
             } finally {
                 c.close();
             }

@@ -98,11 +98,6 @@ public final class Batch {
         return vals.compare(i, val);
     }
 
-    /** True when entries {@code i} and {@code j} have equal keys. */
-    public boolean sameKey(int i, int j) {
-        return keys.compare(i, keys, j) == 0;
-    }
-
     /** Approximate heap bytes per entry: key and value columns plus the weight. */
     public double bytesPerEntry() {
         return keys.bytesPerRow() + vals.bytesPerRow() + 8;
@@ -246,22 +241,6 @@ public final class Batch {
             }
         }
         return true;
-    }
-
-    /** The entries at positions {@code from..to)}, as a batch of their own. */
-    public Batch slice(int from, int to) {
-        if (from == 0 && to == size()) {
-            return this;
-        }
-        int n = to - from;
-        if (n <= 0) {
-            return EMPTY;
-        }
-        int[] picked = new int[n];
-        for (int i = 0; i < n; i++) {
-            picked[i] = from + i;
-        }
-        return new Batch(keys.gather(picked, n), vals.gather(picked, n), Arrays.copyOfRange(weights, from, to));
     }
 
     /** The entries at the ascending positions {@code picked[0..n)}, as a batch of their own. */
